@@ -1,0 +1,33 @@
+# VisitPrep: `make run` serves the app with a demo clinic; `make test` runs every test.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+PORT ?= 5000
+
+.PHONY: install run test lint screenshots clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Install, migrate the SQLite default, seed the demo clinic (safe to repeat), serve.
+run: install
+	$(FLASK) db upgrade
+	PORT=$(PORT) $(FLASK) demo seed
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+## Every test: SQLite, plus the browser and PostgreSQL tests where this machine has them.
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,115 @@
+"""The VisitPrep application factory.
+
+`create_app()` is the only entry point: nothing at module level touches the
+database, so importing this module is always safe (gunicorn, the CLI, tests).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import BASE_DIR, Config, load_config
+from extensions import babel, csrf, db, limiter, login_manager, migrate
+
+#: The one Content-Security-Policy: no inline script or style anywhere.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+
+def create_app(config: Config | None = None, **overrides: Any) -> Flask:
+    """Build the app from a config object (default: from the environment)."""
+    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
+    register_config(app, config or load_config(), overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_headers(app)
+    register_templates(app)
+    register_commands(app)
+    register_logging(app)
+    return app
+
+
+def register_config(app: Flask, config: Config, overrides: dict[str, Any]) -> None:
+    app.config.from_object(config)
+    app.config.update(overrides)
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app)
+    limiter.init_app(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Durable, concurrent SQLite: WAL, full sync, foreign keys, a busy timeout."""
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints.admin import bp as admin_bp
+    from blueprints.auth import bp as auth_bp
+    from blueprints.errors import bp as errors_bp
+    from blueprints.health import bp as health_bp
+    from blueprints.patient import bp as patient_bp
+    from blueprints.portal import bp as portal_bp
+    from blueprints.reception import bp as reception_bp
+
+    for bp in (errors_bp, health_bp, portal_bp, patient_bp, auth_bp, reception_bp, admin_bp):
+        app.register_blueprint(bp)
+
+
+def register_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        if app.config.get("HSTS"):
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        return response
+
+
+def register_templates(app: Flask) -> None:
+    from services.formatting import register_filters
+
+    register_filters(app)
+
+
+def register_commands(app: Flask) -> None:
+    from commands import register
+
+    register(app)
+
+
+def register_logging(app: Flask) -> None:
+    """Werkzeug's access log prints full URLs, tokens included: keep tokens out of it."""
+    from services.logfilter import TokenRedactingFilter
+
+    redact = TokenRedactingFilter()
+    for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
+        logging.getLogger(name).addFilter(redact)

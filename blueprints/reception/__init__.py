@@ -1,0 +1,7 @@
+"""The reception workspace: queue, summaries, invitations. Staff only, default deny."""
+
+from flask import Blueprint
+
+bp = Blueprint("reception", __name__, url_prefix="/reception")
+
+from blueprints.reception import views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,193 @@
+"""Configuration read from the environment.
+
+`VISITPREP_ENV` picks the class: development (default), production or testing.
+Production refuses to start without a strong SECRET_KEY; development makes one
+and keeps it in `instance/` so sessions survive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("VISITPREP_INSTANCE_DIR", BASE_DIR / "instance"))
+
+#: Keys shorter than this, or drawn from too few characters, are refused in production.
+MIN_SECRET_KEY_LENGTH = 32
+WEAK_SECRET_KEYS = {"dev", "secret", "changeme", "change-me", "development", "test", "password"}
+
+
+class ConfigError(RuntimeError):
+    """The environment does not hold a configuration the app can run with."""
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def normalise_database_url(url: str) -> str:
+    """Send plain postgres URLs through psycopg 3, the driver we install."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def default_database_url() -> str:
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'visitprep.sqlite3'}"
+
+
+def is_strong_secret(key: str | None) -> bool:
+    if not key or len(key) < MIN_SECRET_KEY_LENGTH:
+        return False
+    if key.lower() in WEAK_SECRET_KEYS or len(set(key)) < 10:
+        return False
+    return True
+
+
+def development_secret_key() -> str:
+    """Return the key kept in instance/, making it on first use."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "development"
+    TESTING = False
+    SECRET_KEY: str | None = None
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    #: A 2 MiB body is refused with 413; no form here needs more than a few kB.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    #: The patient's cookie: they arrive from the clinic portal, another site.
+    SESSION_COOKIE_NAME = "vp_session"
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    #: The staff cookie holds a server-side session id and is Strict.
+    STAFF_COOKIE_NAME = "vp_staff"
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=15)
+    STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+
+    #: CSRF tokens live as long as the patient session, so a slow patient is never refused.
+    WTF_CSRF_TIME_LIMIT = int(PERMANENT_SESSION_LIFETIME.total_seconds())
+    WTF_CSRF_SSL_STRICT = True
+
+    #: Invitation and resume links stop working after this many days.
+    LINK_LIFETIME_DAYS = 120
+    DOB_MAX_FAILURES = 5
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=1)
+
+    RATELIMIT_DEFAULT = "300 per minute"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_SUPPORTED_LOCALES = ["en"]
+
+    HSTS = False
+    TIMEZONE_DEFAULT = "America/New_York"
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL") or default_database_url()
+        )
+        self.REDIS_URL = os.environ.get("REDIS_URL") or None
+        self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.LINK_LIFETIME_DAYS = _int("LINK_LIFETIME_DAYS", self.LINK_LIFETIME_DAYS)
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None
+        self.SQLALCHEMY_ENGINE_OPTIONS = dict(self.SQLALCHEMY_ENGINE_OPTIONS)
+        self.SECRET_KEY = self.load_secret_key()
+
+    def load_secret_key(self) -> str:
+        return os.environ.get("SECRET_KEY") or development_secret_key()
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    __test__ = False  # not a pytest test class
+
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = True
+    RATELIMIT_ENABLED = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite://"
+        )
+        self.RATELIMIT_ENABLED = False
+
+    def load_secret_key(self) -> str:
+        return "test-" + secrets.token_urlsafe(40)
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    HSTS = True
+
+    def load_secret_key(self) -> str:
+        key = os.environ.get("SECRET_KEY")
+        if not is_strong_secret(key):
+            raise ConfigError(
+                "SECRET_KEY must be set to a strong random value in production "
+                f"(at least {MIN_SECRET_KEY_LENGTH} characters; "
+                "make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return key  # type: ignore[return-value]
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    name = name or os.environ.get("VISITPREP_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigError(
+            f"VISITPREP_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None

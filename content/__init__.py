@@ -1,0 +1,1 @@
+"""Clinical wording and fixed vocabularies, kept as data."""

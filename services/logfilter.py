@@ -1,0 +1,27 @@
+"""Keep secret link tokens out of every log line (SECURITY.md P2)."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+#: /v/<token> (invitations and resume links) and anything that looks like ?token=...
+_PATTERNS = (
+    re.compile(r"(/v/)[A-Za-z0-9_\-]{16,}"),
+    re.compile(r"((?:token|code)=)[^&\s\"]+", re.IGNORECASE),
+)
+
+
+def redact(text: str) -> str:
+    for pattern in _PATTERNS:
+        text = pattern.sub(r"\1[redacted]", text)
+    return text
+
+
+class TokenRedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True

@@ -1,0 +1,59 @@
+"""Plain `make_*` functions that build rows for tests (the caller's app context commits)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from extensions import db
+from models import Appointment, Clinic, Packet, StaffUser
+from services.clinics import create_clinic
+from services.passwords import hash_password
+
+DEFAULT_PASSWORD = "a long enough test password"
+
+
+def make_clinic(slug: str = "riverside", name: str = "Riverside Clinic", **settings) -> Clinic:
+    settings.setdefault("phone", "555-0100")
+    clinic = create_clinic(slug, name, **settings)
+    db.session.commit()
+    return clinic
+
+
+def make_staff(
+    clinic: Clinic,
+    email: str = "reception@example.com",
+    role: str = "reception",
+    password: str = DEFAULT_PASSWORD,
+    **fields,
+) -> StaffUser:
+    fields.setdefault("must_change_password", False)
+    user = StaffUser(
+        clinic=clinic, email=email, role=role, password_hash=hash_password(password), **fields
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_appointment(clinic: Clinic, days_ahead: int = 7, **fields) -> Appointment:
+    fields.setdefault("patient_name", "Sam Patient")
+    fields.setdefault("date_of_birth", date(1980, 6, 15))
+    fields.setdefault("doctor", "Dr. Example")
+    appointment = Appointment(
+        clinic=clinic,
+        scheduled_for=datetime.combine(date.today() + timedelta(days=days_ahead),
+                                       datetime.min.time()).replace(hour=10),
+        **fields,
+    )
+    db.session.add(appointment)
+    db.session.commit()
+    return appointment
+
+
+def make_packet(clinic: Clinic, appointment: Appointment | None = None, **fields) -> Packet:
+    fields.setdefault("patient_name", appointment.patient_name if appointment else "Sam Patient")
+    fields.setdefault("date_of_birth", appointment.date_of_birth if appointment else None)
+    packet = Packet(clinic=clinic, appointment=appointment, **fields)
+    db.session.add(packet)
+    db.session.commit()
+    return packet
