@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("patient", __name__, url_prefix="/p")
 
-from blueprints.patient import views  # noqa: E402,F401  (routes register on import)
+from blueprints.patient import summary, views  # noqa: E402,F401  (routes register on import)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__)
 
-from blueprints.portal import views  # noqa: E402,F401  (routes register on import)
+from blueprints.portal import fhir, views  # noqa: E402,F401  (routes register on import)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("reception", __name__, url_prefix="/reception")
 
-from blueprints.reception import views  # noqa: E402,F401  (routes register on import)
+from blueprints.reception import exports, views  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,13 @@
+"""Form fields shared by every blueprint's forms.py (rendered by macros/forms.html)."""
+
+from __future__ import annotations
+
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes; unknown values are refused by SelectMultipleField's own check."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
