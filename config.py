@@ -130,6 +130,8 @@ class Config:
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
         self.LINK_LIFETIME_DAYS = _int("LINK_LIFETIME_DAYS", self.LINK_LIFETIME_DAYS)
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None
+        #: The port `make run` serves on, for the links the CLI prints.
+        self.PORT = _int("PORT", 5000)
         self.SQLALCHEMY_ENGINE_OPTIONS = dict(self.SQLALCHEMY_ENGINE_OPTIONS)
         self.SECRET_KEY = self.load_secret_key()
 
