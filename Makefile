@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PORT ?= 5000
 
-.PHONY: install run test lint screenshots clean
+.PHONY: install run test lint messages clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: install
 ## Every test: SQLite, plus the browser and PostgreSQL tests where this machine has them.
 test: install
 	$(PY) -m pytest
+
+## Collect every translatable string into translations/messages.pot.
+messages: install
+	mkdir -p translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --omit-header .
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -127,7 +127,9 @@ class Config:
         )
         self.REDIS_URL = os.environ.get("REDIS_URL") or None
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
+        self.RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "visitprep")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+        self.RATELIMIT_DEFAULT = os.environ.get("RATELIMIT_DEFAULT") or self.RATELIMIT_DEFAULT
         self.LINK_LIFETIME_DAYS = _int("LINK_LIFETIME_DAYS", self.LINK_LIFETIME_DAYS)
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None
         #: The port `make run` serves on, for the links the CLI prints.
