@@ -1,0 +1,40 @@
+"""Every POST route refuses a request without a CSRF token (SECURITY.md A1),
+and the refusal page keeps what the person typed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+from config import TestConfig
+
+
+def _post_rules():
+    app = create_app(TestConfig(), SQLALCHEMY_DATABASE_URI="sqlite://")
+    return sorted(
+        (rule.rule, rule.endpoint) for rule in app.url_map.iter_rules() if "POST" in rule.methods
+    )
+
+
+def _fill(rule: str) -> str:
+    """A concrete URL for a rule: 1 for every integer, a word for every string."""
+    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
+                  lambda m: "1" if m.group(1) == "int" else "x", rule)
+
+
+@pytest.mark.parametrize(("rule", "endpoint"), _post_rules())
+def test_post_without_a_token_is_refused(client, rule, endpoint):
+    response = client.post(_fill(rule), data={"reason": "my typed words <b>kept</b>"})
+    assert response.status_code == 400, endpoint
+    body = response.get_data(as_text=True)
+    assert "my typed words &lt;b&gt;kept&lt;/b&gt;" in body
+
+
+def test_no_get_route_is_also_a_state_changing_post():
+    """GET must never change anything: no rule accepts both GET and POST on a 'do it' name."""
+    app = create_app(TestConfig(), SQLALCHEMY_DATABASE_URI="sqlite://")
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[-1] in {"logout", "submit", "delete", "mark_reviewed"}:
+            assert "GET" not in rule.methods, rule.rule
