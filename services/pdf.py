@@ -56,8 +56,8 @@ def render_pdf(summary: Summary, page_size: str = "A4") -> bytes:
         raise ValueError("page_size is A4 or letter")
     fetcher = _fetcher_class()(current_app.static_folder)
     html = HTML(string=render_summary_html(summary), base_url=BASE_URL, url_fetcher=fetcher)
-    extra = [] if page_size == "A4" else [CSS(string="@page { size: letter; }")]
-    return html.write_pdf(stylesheets=extra)
+    size = CSS(string=f"@page {{ size: {page_size}; }}")
+    return html.write_pdf(stylesheets=[size])
 
 
 def page_size_for(request_args, default: str = "A4") -> str:
