@@ -19,7 +19,4 @@ def fhir_questionnaire():
     """Serve the Questionnaire as FHIR JSON."""
     base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
     body = json.dumps(questionnaire(base), ensure_ascii=False, indent=2)
-    response = Response(body, mimetype="application/fhir+json")
-    # Public and the same for everyone: caching is fine, unlike the health-data pages.
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return Response(body, mimetype="application/fhir+json")
