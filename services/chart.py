@@ -72,8 +72,9 @@ def pain_fatigue_chart(points: Sequence[DayPoint], id_prefix: str = "vp-chart") 
     """A line chart of daily average pain (solid) and tiredness (dashed), 0-10, over time."""
     if not points:
         return Markup("")
-    width, height = 640, 190
-    left, right, top, bottom = 34, 12, 22, 30
+    # The legend is HTML next to the picture (readable at any size); see _summary.html.
+    width, height = 600, 170
+    left, right, top, bottom = 30, 12, 8, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     first, last = points[0].day, points[-1].day
     span = max((last - first).days, 1)
@@ -103,7 +104,7 @@ def pain_fatigue_chart(points: Sequence[DayPoint], id_prefix: str = "vp-chart") 
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
-            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" font-size="13" '
             f'fill="{SOFT}">{value}</text>'
         )
     ticks = [first] if first == last else [first, last]
@@ -116,7 +117,7 @@ def pain_fatigue_chart(points: Sequence[DayPoint], id_prefix: str = "vp-chart") 
             else ("end" if tick == last and first != last else "middle")
         )
         parts.append(
-            f'<text x="{x(tick):.1f}" y="{height - 10}" text-anchor="{anchor}" font-size="11" '
+            f'<text x="{x(tick):.1f}" y="{height - 6}" text-anchor="{anchor}" font-size="13" '
             f'fill="{SOFT}">{escape(_short_date(tick))}</text>'
         )
 
@@ -144,16 +145,6 @@ def pain_fatigue_chart(points: Sequence[DayPoint], id_prefix: str = "vp-chart") 
             f'<circle cx="{x(pain[0][0]):.1f}" cy="{y(pain[0][1]):.1f}" r="3" fill="{PAIN}"/>'
         )
 
-    # Legend, top left, in words and line style so it reads in black and white.
-    parts.append(
-        f'<line x1="{left}" x2="{left + 22}" y1="10" y2="10" stroke="{PAIN}" stroke-width="2.2"/>'
-        f'<text x="{left + 27}" y="14" font-size="11" fill="{INK}">{escape(_("Pain (daily average)"))}</text>'
-        f'<line x1="{left + 190}" x2="{left + 212}" y1="10" y2="10" stroke="{FATIGUE}" '
-        f'stroke-width="2.2" stroke-dasharray="6 4"/>'
-        f'<text x="{left + 217}" y="14" font-size="11" fill="{INK}">{escape(_("Tiredness"))}</text>'
-        f'<rect x="{left + 300}" y="4" width="12" height="12" fill="#fdf3ee" stroke="{GRID}"/>'
-        f'<text x="{left + 317}" y="14" font-size="11" fill="{INK}">{escape(_("Pain 7 or more"))}</text>'
-    )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in parts went through escape()
 
