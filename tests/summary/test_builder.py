@@ -163,3 +163,16 @@ def test_a_packet_loaded_plainly_is_completed_in_one_go(app, clinic):
     # The plain get, then one eager load of every child table.
     assert all(re.match(r"\s*SELECT", s) for s in counter.statements)
     assert len(counter.statements) <= 11, counter.statements
+
+
+def test_very_long_words_get_break_points_but_stay_escaped(app, clinic):
+    from services.formatting import BREAK_EVERY, breakable
+
+    assert breakable("short words stay as they are") == "short words stay as they are"
+    long = "<" + "x" * 60
+    broken = breakable(long)
+    assert broken.replace("\u200b", "") == long
+    assert all(len(part) <= BREAK_EVERY for part in broken.split("\u200b"))
+    packet = make_full_packet(clinic, days=1, reason="<b>" + "y" * 100)
+    html = render_staff(app, build_summary(load_packet(packet.id)))
+    assert "&lt;b&gt;" in html and "<b>yyy" not in html
