@@ -169,6 +169,9 @@ class Summary:
     safety_answers: dict[str, bool] = field(default_factory=dict)
     #: The packet's body check row (or None), for FHIR.
     body_check: object = None
+    #: The packet itself (kept from the first cut of this interface, for views that need
+    #: its id, status or version). Templates read the fields above, never this.
+    packet: Packet | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -379,6 +382,7 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         entries=entries,
         safety_answers={a.question_key: bool(a.answer) for a in packet.safety_answers},
         body_check=packet.body_check,
+        packet=packet,
     )
     if staff:
         summary.notes = [
