@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from content.safety import QUESTION_BY_KEY
+from content.safety import QUESTIONS
 from models import FLAG_NONE, FLAG_TELL_DOCTOR, FLAG_URGENT, Packet, SafetyAnswer, SymptomEntry
 
 #: Morning stiffness in the log at or above this many minutes is worth telling the doctor.
@@ -29,28 +29,33 @@ class Flag:
 
 
 def safety_flags(answers: Iterable[SafetyAnswer]) -> list[Flag]:
+    """A flag per "yes", in the safety check's own order (the database's order is arbitrary)."""
+    said_yes = {a.question_key for a in answers if a.answer}
     flags = []
-    for answer in answers:
-        question = QUESTION_BY_KEY.get(answer.question_key)
-        if question is None or not answer.answer:
+    for question in QUESTIONS:
+        if question.key not in said_yes:
             continue
         flags.append(
             Flag(
                 question.level,
                 f"safety:{question.key}",
                 question.staff_label,
-                _l('Safety check: answered "yes" to "%(question)s"', question=question.text),
+                _l('Safety check: "yes" to "%(question)s"', question=question.text),
             )
         )
     return flags
 
 
 def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
-    numb = stiff = spasm = 0
+    numb = stiff = spasm = tender = 0
     for entry in entries:
-        numb += bool(entry.numbness)
+        qualities = set(entry.qualities or [])
+        # "Tingling or pins and needles" picked as what the pain feels like is the same
+        # warning sign as the numbness box: both mean new numbness or tingling.
+        numb += bool(entry.numbness) or "tingling" in qualities
         spasm += bool(entry.spasms)
         stiff += (entry.stiffness_minutes or 0) >= LONG_STIFFNESS_MINUTES
+        tender += "tender_to_touch" in qualities
     flags = []
     if numb:
         flags.append(
@@ -82,11 +87,20 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 _l("Symptom log: spasms in %(n)d entries", n=spasm),
             )
         )
+    if tender:
+        flags.append(
+            Flag(
+                FLAG_TELL_DOCTOR,
+                "log:tender",
+                _l("Skin tender to light touch"),
+                _l('Symptom log: "sore to a light touch" in %(n)d entries', n=tender),
+            )
+        )
     return flags
 
 
 def packet_flags(packet: Packet) -> list[Flag]:
-    """Every flag of a packet, highest level first."""
+    """Every flag of a packet, highest level first (safety check before log within a level)."""
     flags = safety_flags(packet.safety_answers) + log_flags(packet.symptom_entries)
     return sorted(flags, key=lambda f: -f.level)
 

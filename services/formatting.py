@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from flask import Flask
+
+#: Runs of this many characters without a space get invisible break points.
+BREAK_EVERY = 24
+_LONG_RUN = re.compile(r"\S{" + str(BREAK_EVERY + 1) + ",}")
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -25,7 +30,24 @@ def format_time(value: datetime | None) -> str:
     return f"{value:%-I:%M %p}"
 
 
+def breakable(value: object) -> str:
+    """Text with a zero-width space every BREAK_EVERY characters of any very long word.
+
+    Lets a long URL or a pasted string wrap instead of widening the page; the PDF
+    renderer also lays such a word out in quadratic time without break points.
+    Returns plain text, so autoescaping still applies.
+    """
+    text = "" if value is None else str(value)
+
+    def split(match: re.Match) -> str:
+        run = match.group(0)
+        return "\u200b".join(run[i : i + BREAK_EVERY] for i in range(0, len(run), BREAK_EVERY))
+
+    return _LONG_RUN.sub(split, text)
+
+
 def register_filters(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_time, "time")
+    app.add_template_filter(breakable, "breakable")

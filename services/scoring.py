@@ -58,11 +58,19 @@ def symptom_severity(
 
 
 def pattern_met(wpi: int, sss: int | None, generalised: bool, three_months: str | None) -> bool | None:
-    """(WPI >= 7 and SSS >= 5) or (WPI 4-6 and SSS >= 9), generalised, >= 3 months."""
+    """(WPI >= 7 and SSS >= 5) or (WPI 4-6 and SSS >= 9), generalised, >= 3 months.
+
+    False as soon as the known answers rule the pattern out (WPI under 4, pain not
+    generalised, or symptoms not for 3 months), even if other answers are missing;
+    None only when a missing answer could still decide it.
+    """
+    if wpi < 4 or not generalised or three_months in {"no", "unsure"}:
+        return False
+    if sss is not None and not ((wpi >= 7 and sss >= 5) or (4 <= wpi <= 6 and sss >= 9)):
+        return False
     if sss is None or three_months is None:
         return None
-    thresholds = (wpi >= 7 and sss >= 5) or (4 <= wpi <= 6 and sss >= 9)
-    return bool(thresholds and generalised and three_months == "yes")
+    return three_months == "yes"
 
 
 def score(

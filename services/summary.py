@@ -1,26 +1,398 @@
 """The visit summary: from a packet to the plain facts every rendering shows.
 
-Interface for the page, the PDF, FHIR and CSV: `build_summary(packet, audience=...)`.
-(The full builder with scores, flags and log statistics replaces this first cut.)
+`build_summary(packet, audience="staff"|"patient")` returns a `Summary` of plain values
+(strings, numbers, dates) with the scores, red flags and log statistics already worked
+out, so the page, the PDF, the FHIR resource and the CSV all say the same thing.
+
+It costs a fixed number of queries whatever the packet's size: `load_packet` fetches
+the packet with every child collection in one go (one SELECT per child table, via
+`selectinload`), and `build_summary` only walks what is loaded.
+
+The patient's copy (`audience="patient"`) never holds scores or staff notes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from models import Packet
-from services.flags import Flag, packet_flags
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from content.body import AREA_BY_KEY, REGIONS, SSS_EXTRAS, SSS_ITEMS
+from content.safety import LEVEL_LABELS, LEVEL_NAMES
+from content.vocab import FAMILY_HISTORY_QUESTION, MEDICATION_CLASS_BY_KEY, label
+from content.vocab import HISTORY_KINDS as HISTORY_KIND_TITLES
+from extensions import db
+from models import Packet, StaffNote, SymptomEntry
+from services.chart import body_map, chart_description, pain_fatigue_chart
+from services.flags import packet_flags
+from services.scoring import Scores, score_body_check
+from services.stats import LogStats, log_stats
+
+AUDIENCES = ("staff", "patient")
+#: Relationships the summary reads; all are loaded by `load_packet`.
+_RELATIONS = (
+    "clinic",
+    "appointment",
+    "questions",
+    "history_items",
+    "medications",
+    "treatments",
+    "symptom_entries",
+    "body_check",
+    "safety_answers",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    level: int
+    #: emergency, urgent or tell_doctor (CSS class and FHIR code).
+    level_name: str
+    level_label: str
+    label: str
+    evidence: str
+    source: str
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    text: str
+    topic: str
+    source: str
+    top_rank: int | None
+
+
+@dataclass(frozen=True)
+class MedicationLine:
+    name: str
+    drug_class: str
+    dose: str
+    frequency: str
+    purpose: str
+    since: str
+    side_effects: str
+
+
+@dataclass(frozen=True)
+class TreatmentLine:
+    name: str
+    when: str
+    effect: str
+    #: helped, no_change, worse or unsure.
+    effect_key: str
+    still_doing: bool
+    why_stopped: str
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    name: str
+    when: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class HistoryGroup:
+    kind: str
+    title: str
+    items: list[HistoryLine]
+
+
+@dataclass(frozen=True)
+class CheckItem:
+    """One answer of the body and symptom check, in words (staff only)."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    created_at: datetime
+    author: str
+    body: str
 
 
 @dataclass
 class Summary:
-    packet: Packet
     audience: str
-    flags: list[Flag] = field(default_factory=list)
+    packet_id: int
+    status: str
+    patient_name: str
+    date_of_birth: date | None
+    visit_date: date | None
+    #: The appointment's wall-clock time, when the packet came from an invitation.
+    appointment_at: datetime | None
+    doctor: str
+    clinic_name: str
+    clinic_timezone: str
+    emergency_number: str
+    submitted_at: datetime | None
+    #: The same instant in the clinic's time zone, for display.
+    submitted_local: datetime | None
+    reviewed_at: datetime | None
+    updated_at: datetime | None
+    flags: list[FlagLine] = field(default_factory=list)
+    top_questions: list[QuestionLine] = field(default_factory=list)
+    other_questions: list[QuestionLine] = field(default_factory=list)
+    stats: LogStats = field(default_factory=LogStats)
+    chart: Markup = field(default_factory=Markup)
+    chart_text: str = ""
+    body_map: Markup = field(default_factory=Markup)
+    #: Staff only: None for the patient's copy or when the check was not done.
+    scores: Scores | None = None
+    score_note: str = ""
+    check_areas: list[str] = field(default_factory=list)
+    check_regions: list[str] = field(default_factory=list)
+    check_items: list[CheckItem] = field(default_factory=list)
+    medications: list[MedicationLine] = field(default_factory=list)
+    treatments: list[TreatmentLine] = field(default_factory=list)
+    history: list[HistoryGroup] = field(default_factory=list)
+    history_note: str = ""
+    family_history: str = ""
+    family_history_question: str = ""
+    reason: str = ""
+    reason_prompts: list[str] = field(default_factory=list)
+    hopes: str = ""
+    closing_words: str = ""
+    #: Staff only.
+    notes: list[NoteLine] = field(default_factory=list)
+    #: The rows behind the log statistics, oldest first, for the CSV and FHIR exports.
+    entries: list[SymptomEntry] = field(default_factory=list)
+    #: Safety check answers as (question key, yes?), for FHIR.
+    safety_answers: dict[str, bool] = field(default_factory=dict)
+    #: The packet's body check row (or None), for FHIR.
+    body_check: object = None
+    #: The packet itself (kept from the first cut of this interface, for views that need
+    #: its id, status or version). Templates read the fields above, never this.
+    packet: Packet | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.audience == "staff"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status in {"submitted", "reviewed"}
+
+    @property
+    def highest_flag(self) -> int:
+        return max((f.level for f in self.flags), default=0)
+
+    @property
+    def file_stem(self) -> str:
+        """A download name: visit-summary-<name>-<visit date>, ASCII only."""
+        name = "".join(c if c.isascii() and c.isalnum() else "-" for c in self.patient_name)
+        name = "-".join(p for p in name.lower().split("-") if p)[:40] or "patient"
+        when = self.visit_date.isoformat() if self.visit_date else f"packet-{self.packet_id}"
+        return f"visit-summary-{name}-{when}"
+
+
+def load_options() -> tuple:
+    """Eager-load options for everything the summary reads (a fixed number of queries)."""
+    return (
+        joinedload(Packet.clinic),
+        joinedload(Packet.appointment),
+        selectinload(Packet.questions),
+        selectinload(Packet.history_items),
+        selectinload(Packet.medications),
+        selectinload(Packet.treatments),
+        selectinload(Packet.symptom_entries),
+        selectinload(Packet.body_check),
+        selectinload(Packet.safety_answers),
+        selectinload(Packet.notes).joinedload(StaffNote.author),
+    )
+
+
+def load_packet(packet_id: int, clinic_id: int | None = None) -> Packet | None:
+    """The packet with everything the summary shows, or None (also for another clinic's)."""
+    stmt = select(Packet).where(Packet.id == packet_id).options(*load_options())
+    if clinic_id is not None:
+        stmt = stmt.where(Packet.clinic_id == clinic_id)
+    return db.session.scalars(stmt).unique().one_or_none()
+
+
+def _ensure_loaded(packet: Packet) -> None:
+    """Load any child collection not yet loaded, all in one statement."""
+    state = inspect(packet)
+    if state.persistent and set(_RELATIONS) & state.unloaded:
+        db.session.scalars(
+            select(Packet)
+            .where(Packet.id == packet.id)
+            .options(*load_options())
+            .execution_options(populate_existing=True)
+        ).unique().one()
+
+
+def _local(moment: datetime | None, timezone: str | None) -> datetime | None:
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(ZoneInfo(timezone or "UTC"))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment
+
+
+def _s(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def _flags(packet: Packet) -> list[FlagLine]:
+    return [
+        FlagLine(
+            level=f.level,
+            level_name=LEVEL_NAMES.get(f.level, "tell_doctor"),
+            level_label=_s(LEVEL_LABELS.get(f.level, "")),
+            label=_s(f.label),
+            evidence=_s(f.evidence),
+            source=f.source,
+        )
+        for f in packet_flags(packet)
+    ]
+
+
+def _medication(m) -> MedicationLine:
+    drug_class = MEDICATION_CLASS_BY_KEY.get(m.drug_class) if m.drug_class else None
+    return MedicationLine(
+        name=m.name,
+        drug_class=""
+        if drug_class is None or m.drug_class in {"unsure", "other"}
+        else _s(drug_class.label),
+        dose=m.dose or "",
+        frequency=_s(label("frequencies", m.frequency)) if m.frequency else "",
+        purpose=m.purpose or "",
+        since=m.since_text or "",
+        side_effects=m.side_effects or "",
+    )
+
+
+def _treatment(t) -> TreatmentLine:
+    name = t.name if (t.kind == "other" and t.name) else _s(label("treatments", t.kind))
+    if t.kind != "other" and t.name:
+        name = f"{name} ({t.name})"
+    return TreatmentLine(
+        name=name,
+        when=t.when_text or "",
+        effect=_s(label("treatment_effects", t.effect)),
+        effect_key=t.effect,
+        still_doing=bool(t.still_doing),
+        why_stopped=t.why_stopped or "",
+    )
+
+
+_HISTORY_VOCAB = {"condition": "conditions", "test": "test_kinds"}
+
+
+def _history(items) -> list[HistoryGroup]:
+    groups = []
+    for kind, title in HISTORY_KIND_TITLES:
+        lines = [
+            HistoryLine(
+                name=_s(label(_HISTORY_VOCAB[kind], i.name)) if kind in _HISTORY_VOCAB else i.name,
+                when=i.when_text or "",
+                detail=i.detail or "",
+            )
+            for i in items
+            if i.kind == kind
+        ]
+        if lines:
+            groups.append(HistoryGroup(kind, _s(title), lines))
+    return groups
+
+
+def _check(check, scores: Scores) -> tuple[list[str], list[str], list[CheckItem]]:
+    areas = [_s(AREA_BY_KEY[k].label) for k in AREA_BY_KEY if k in set(check.areas or [])]
+    regions = [_s(REGIONS[r]) for r in scores.regions]
+    items = []
+    for key, text in SSS_ITEMS.items():
+        value = getattr(check, key)
+        items.append(
+            CheckItem(_s(text), "" if value is None else f"{value} ({label('sss_levels', value)})")
+        )
+    for key, text in SSS_EXTRAS.items():
+        value = getattr(check, key)
+        items.append(CheckItem(_s(text), "" if value is None else (_("Yes") if value else _("No"))))
+    items.append(
+        CheckItem(
+            _("Symptoms for 3 months or more"),
+            _s(label("family_history", check.three_months)) if check.three_months else "",
+        )
+    )
+    return areas, regions, items
 
 
 def build_summary(packet: Packet, audience: str = "staff") -> Summary:
     """Collect what the summary shows; `audience` is "staff" or "patient"."""
-    if audience not in {"staff", "patient"}:
+    if audience not in AUDIENCES:
         raise ValueError("audience is staff or patient")
-    return Summary(packet=packet, audience=audience, flags=packet_flags(packet))
+    _ensure_loaded(packet)
+    staff = audience == "staff"
+    entries = sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id or 0))
+    stats = log_stats(entries)
+    clinic = packet.clinic
+    appointment = packet.appointment
+
+    questions = sorted(packet.questions, key=lambda q: (q.position, q.id or 0))
+    top = sorted((q for q in questions if q.top_rank), key=lambda q: q.top_rank)
+    line = lambda q: QuestionLine(q.text, q.topic or "", q.source, q.top_rank)  # noqa: E731
+
+    summary = Summary(
+        audience=audience,
+        packet_id=packet.id,
+        status=packet.status,
+        patient_name=packet.patient_name or "",
+        date_of_birth=packet.date_of_birth,
+        visit_date=packet.visit_date or (appointment.scheduled_for.date() if appointment else None),
+        appointment_at=appointment.scheduled_for if appointment else None,
+        doctor=packet.doctor or (appointment.doctor if appointment else ""),
+        clinic_name=clinic.name if clinic else "",
+        clinic_timezone=clinic.timezone if clinic else "UTC",
+        emergency_number=(clinic.emergency_number if clinic else "") or "911",
+        submitted_at=packet.submitted_at,
+        submitted_local=_local(packet.submitted_at, clinic.timezone if clinic else None),
+        reviewed_at=packet.reviewed_at,
+        updated_at=packet.updated_at,
+        flags=_flags(packet),
+        top_questions=[line(q) for q in top],
+        other_questions=[line(q) for q in questions if not q.top_rank],
+        stats=stats,
+        chart=pain_fatigue_chart(stats.daily),
+        chart_text=chart_description(stats.daily) if stats.entries else "",
+        body_map=body_map(stats.area_counts, stats.entries),
+        medications=[_medication(m) for m in sorted(packet.medications, key=lambda m: m.position)],
+        treatments=[_treatment(t) for t in sorted(packet.treatments, key=lambda t: t.position)],
+        history=_history(sorted(packet.history_items, key=lambda h: h.position)),
+        history_note=packet.history_note or "",
+        family_history=_s(label("family_history", packet.family_fibromyalgia))
+        if packet.family_fibromyalgia
+        else "",
+        family_history_question=_s(FAMILY_HISTORY_QUESTION),
+        reason=packet.reason or "",
+        reason_prompts=[
+            _s(label("reason_prompts", k)) for k in (packet.reason_prompts or []) if k != "other"
+        ],
+        hopes=packet.hopes or "",
+        closing_words=packet.closing_words or "",
+        entries=entries,
+        safety_answers={a.question_key: bool(a.answer) for a in packet.safety_answers},
+        body_check=packet.body_check,
+        packet=packet,
+    )
+    if staff:
+        summary.notes = [
+            NoteLine(n.created_at, n.author.name or n.author.email if n.author else "", n.body)
+            for n in packet.notes
+        ]
+        summary.scores = score_body_check(packet.body_check)
+        if summary.scores is not None:
+            summary.score_note = _("Self-report screen for clinician review; not a diagnosis.")
+            summary.check_areas, summary.check_regions, summary.check_items = _check(
+                packet.body_check, summary.scores
+            )
+    return summary

@@ -1,5 +1,83 @@
-"""The patient's own copy of their summary after submit: page, PDF, CSV."""
+"""The patient's own copy of their summary after submit: page, PDF, CSV.
+
+The copy is built with audience="patient": it never shows scores, a verdict or staff
+notes. Only a submitted or reviewed packet has a copy; anything else is a 404.
+"""
 
 from __future__ import annotations
 
-from blueprints.patient import bp  # noqa: F401
+from flask import Response, abort, render_template, request, session
+
+from blueprints.patient import bp
+from extensions import db
+from services import audit
+from services.export_csv import symptom_log_csv_bytes
+from services.pdf import page_size_for, render_pdf
+from services.summary import Summary, build_summary, load_packet
+
+#: The Flask session key where the patient's way in (invitation or start link) keeps
+#: the id of the one packet this browser may see.
+PACKET_SESSION_KEY = "packet_id"
+
+
+def current_packet_id() -> int | None:
+    """The id of this patient session's packet, or None when there is none.
+
+    Set by the patient's way in (the portal's date-of-birth check or the start link)
+    under `session["packet_id"]`; nothing in a URL or form can change which packet
+    these pages show.
+    """
+    value = session.get(PACKET_SESSION_KEY)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _patient_summary() -> tuple[object, Summary]:
+    packet_id = current_packet_id()
+    packet = load_packet(packet_id) if packet_id is not None else None
+    if packet is None or packet.status not in {"submitted", "reviewed"}:
+        abort(404)
+    return packet, build_summary(packet, audience="patient")
+
+
+def _audit(action: str, packet) -> None:
+    audit.record(
+        action,
+        actor_type="patient",
+        actor_label="patient",
+        clinic_id=packet.clinic_id,
+        object_type="packet",
+        object_id=packet.id,
+        ip=request.remote_addr,
+    )
+    db.session.commit()
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/summary")
+def summary():
+    """Show the patient their submitted summary, to print or save."""
+    packet, built = _patient_summary()
+    return render_template("summary/patient.html", summary=built, clinic=packet.clinic)
+
+
+@bp.get("/summary.pdf")
+def summary_pdf():
+    """Download the patient's summary as PDF."""
+    packet, built = _patient_summary()
+    pdf = render_pdf(built, page_size_for(request.args))
+    _audit("packet.patient_export_pdf", packet)
+    return _download(pdf, "application/pdf", built.file_stem + ".pdf")
+
+
+@bp.get("/summary/log.csv")
+def summary_csv():
+    """Download the patient's symptom log as CSV."""
+    packet, built = _patient_summary()
+    body = symptom_log_csv_bytes(built.entries)
+    _audit("packet.patient_export_csv", packet)
+    return _download(body, "text/csv", built.file_stem + "-log.csv")

@@ -1,0 +1,111 @@
+"""The visit summary in a real browser: phone and desktop, screen and print, no CSP errors.
+
+Two routes are added here, for these tests only: one stands in for the staff summary
+page (built on the reception branch), one puts a packet in the patient's session the way
+the patient's way in will. Set VP_SCREENSHOT_DIR to keep the screenshots for a look.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from flask import redirect, render_template, session
+from playwright.sync_api import expect
+
+from services.summary import build_summary, load_packet
+from tests.browser.conftest import DESKTOP, PHONE
+from tests.factories import make_clinic, make_staff
+from tests.summary.builders import add_note, make_full_packet
+
+
+@pytest.fixture
+def shots(tmp_path) -> Path:
+    folder = Path(os.environ.get("VP_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def summary_app(app):
+    """Add the two test-only routes before the live server starts."""
+
+    def staff_page(packet_id):
+        return render_template(
+            "summary/staff.html", summary=build_summary(load_packet(packet_id), "staff")
+        )
+
+    def patient_enter(packet_id):
+        session["packet_id"] = packet_id
+        return redirect("/p/summary", 303)
+
+    app.add_url_rule("/test-only/staff-summary/<int:packet_id>", "test_staff_summary", staff_page)
+    app.add_url_rule("/test-only/patient/<int:packet_id>", "test_patient_enter", patient_enter)
+    return app
+
+
+@pytest.fixture
+def packet_id(summary_app):
+    clinic = make_clinic()
+    staff = make_staff(clinic)
+    packet = make_full_packet(clinic, days=21, per_day=2, questions=8, medications=4,
+                              safety_yes=("bladder", "fever", "walking"),
+                              patient_name="Ana María Souza-Lindqvist")
+    add_note(packet, staff, "Prefers a morning call.")
+    return packet.id
+
+
+def no_sideways_scroll(page, width: int) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_staff_summary_screens(page, live_server, console_errors, packet_id, shots, name,
+                               viewport):
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server}/test-only/staff-summary/{packet_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ana María Souza-Lindqvist")
+    expect(page.get_by_role("heading", name="Red flags")).to_be_visible()
+    expect(page.get_by_text("Self-report screen for clinician review; not a diagnosis.")).to_be_visible()
+    chart = page.get_by_role("img", name="Pain and tiredness over time")
+    expect(chart).to_be_visible()
+    assert chart.bounding_box()["width"] > 200
+    expect(page.get_by_role("img", name="Where it hurt, by how many entries")).to_be_visible()
+    no_sideways_scroll(page, viewport["width"])
+    page.screenshot(path=str(shots / f"staff-summary-{name}.png"), full_page=True)
+    assert console_errors == []
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("phone", PHONE), ("desktop", DESKTOP)])
+def test_patient_summary_screens(page, live_server, console_errors, packet_id, shots, name,
+                                 viewport):
+    page.set_viewport_size(viewport)
+    page.goto(f"{live_server}/test-only/patient/{packet_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ana María Souza-Lindqvist")
+    expect(page.get_by_role("link", name="Download as PDF")).to_be_visible()
+    body = page.locator("main").inner_text()
+    for absent in ("Widespread Pain Index", "not a diagnosis", "Prefers a morning call"):
+        assert absent not in body
+    no_sideways_scroll(page, viewport["width"])
+    page.screenshot(path=str(shots / f"patient-summary-{name}.png"), full_page=True)
+    assert console_errors == []
+
+
+def test_printing_hides_navigation_and_keeps_the_summary(page, live_server, packet_id, shots):
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server}/test-only/staff-summary/{packet_id}")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    assert not page.locator(".summary-actions").is_visible()
+    expect(page.get_by_role("heading", name="Medicines")).to_be_visible()
+    pdf = page.pdf(format="A4", path=str(shots / "staff-summary-chromium-print.pdf"))
+    assert pdf.startswith(b"%PDF")
+
+
+def test_patient_downloads_the_pdf(page, live_server, packet_id):
+    page.goto(f"{live_server}/test-only/patient/{packet_id}")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert download.value.suggested_filename.startswith("visit-summary-ana-mar")
+    assert download.value.suggested_filename.endswith(".pdf")
