@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask import g, has_app_context
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -139,9 +140,20 @@ def packet_for_link(link: PacketLink) -> Packet:
     return packet
 
 
+def fresh_session(session: MutableMapping[str, Any]) -> None:
+    """Drop everything in the session, the CSRF secret included.
+
+    Flask-WTF caches the signed CSRF token on `g` for the app context; it is dropped
+    too, so the next form gets a token for the new session.
+    """
+    session.clear()
+    if has_app_context():
+        g.pop("csrf_token", None)
+
+
 def begin_pending(session: MutableMapping[str, Any], link: PacketLink) -> None:
     """The link is valid but the date of birth must be checked first."""
-    session.clear()
+    fresh_session(session)
     session[PENDING_KEY] = link.id
 
 
@@ -154,7 +166,7 @@ def pending_link(session: MutableMapping[str, Any]) -> PacketLink | None:
 
 def log_in(session: MutableMapping[str, Any], packet: Packet, link: PacketLink) -> None:
     """Trade a checked link for the session (a fresh one: nothing carries over)."""
-    session.clear()
+    fresh_session(session)
     session[PACKET_KEY] = packet.id
     session[LINK_KEY] = link.id
 

@@ -80,7 +80,7 @@ def questions():
             db.session.rollback()
             flash(full_message("questions"), "error")
             return render_step("questions", "patient/questions.html", form=form, bank=bank)
-        packets.commit_step(packet, None)
+        packets.commit_step(packet, "questions")
         flash(_("Saved. Now put your questions in order."), "success")
         return redirect(url_for("patient.my_questions"), 303)
     if request.method == "GET":
@@ -142,7 +142,7 @@ def add_question():
             return redirect(url_for("patient.my_questions"), 303)
         packet.questions.append(PacketQuestion(
             source="own", text=form.text.data, position=packets.next_position(packet.questions)))
-        packets.commit_step(packet, None)
+        packets.commit_step(packet, "questions")
         flash(_("Your question was added."), "success")
         return redirect(url_for("patient.my_questions"), 303)
     mine = _ordered(packet)

@@ -64,7 +64,7 @@ def leave():
     """End this browser's session; the link opens it again."""
     if DeleteForm().validate_on_submit():
         clinic = g.clinic
-        session.clear()
+        ps.fresh_session(session)
         return render_template("patient/left.html", clinic=clinic)
     return redirect(url_for("patient.home"), 303)
 
