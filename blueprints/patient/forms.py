@@ -64,10 +64,38 @@ def finite(form, field):
         raise ValidationError(_l("Please enter a number."))
 
 
+#: WTForms' own messages, in the plain words the rest of the forms use.
+PLAIN_MESSAGES = {
+    "Not a valid choice.": _l("Please choose one of the answers shown."),
+    "Invalid Choice: could not coerce.": _l("Please choose one of the answers shown."),
+    "'%(value)s' is not a valid choice for this field.":
+        _l("Please choose from the answers shown."),
+    "'%(value)s' are not valid choices for this field.":
+        _l("Please choose from the answers shown."),
+    "Not a valid date value.": _l("Please enter a real date, like 2024-03-31."),
+    "Not a valid datetime value.": _l("Please enter a real date and time."),
+    "Not a valid integer value.": _l("Please enter a whole number, like 30."),
+    "Not a valid float value.": _l("Please enter a number, like 6.5."),
+}
+
+
+class PlainTranslations:
+    """Hands WTForms the plain messages above (any other message passes through)."""
+
+    def gettext(self, string):
+        return str(PLAIN_MESSAGES.get(string, string))
+
+    def ngettext(self, singular, plural, n):
+        return self.gettext(singular if n == 1 else plural)
+
+
 class PatientForm(FlaskForm):
     """Every text field is cleaned the same way before it is checked."""
 
     class Meta:
+        def get_translations(self, form):
+            return PlainTranslations()
+
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField):
                 options["filters"] = (clean_text, *options.get("filters", ()))
@@ -205,8 +233,7 @@ class HistoryItemForm(PatientForm):
                                                          *vocab.TEST_KINDS],
                             validators=[Optional()],
                             description=_l("Only for tests and scans."))
-    name = StringField(_l("Name or short description"), validators=[Optional(),
-                                                                     too_long(NAME_MAX)],
+    name = StringField(_l("Name or short description"), validators=[too_long(NAME_MAX)],
                        description=_l("For example: knee surgery, or penicillin."))
     when_text = StringField(_l("About when?"), validators=[Optional(), too_long(SHORT_MAX)],
                             description=_l("For example: last spring, or 2019."))
@@ -250,8 +277,7 @@ class TreatmentForm(PatientForm):
     kind = SelectField(_l("What did you try?"), choices=[("", _l("Choose one")),
                                                          *vocab.TREATMENTS],
                        validators=[InputRequired(_l("Please choose what you tried."))])
-    name = StringField(_l("Name it, if you chose Other"),
-                       validators=[Optional(), too_long(NAME_MAX)])
+    name = StringField(_l("Name it, if you chose Other"), validators=[too_long(NAME_MAX)])
     when_text = StringField(_l("When did you try it?"),
                             validators=[Optional(), too_long(SHORT_MAX)],
                             description=_l("For example: last year, or now."))

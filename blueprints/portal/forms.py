@@ -7,12 +7,20 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length
 
+from blueprints.patient.forms import PlainTranslations
 
-class StartForm(FlaskForm):
+
+class PortalForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return PlainTranslations()
+
+
+class StartForm(PortalForm):
     """The "Start" button: CSRF only."""
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PortalForm):
     code = StringField(
         _l("Your code"),
         validators=[InputRequired(_l("Please type your code.")),
@@ -21,7 +29,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class DobForm(FlaskForm):
+class DobForm(PortalForm):
     date_of_birth = DateField(
         _l("Your date of birth"),
         validators=[InputRequired(_l("Please enter your date of birth."))],

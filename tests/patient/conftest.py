@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pytest
+from flask import g
 
 from extensions import db
 from models import Packet
@@ -29,7 +30,12 @@ def hidden_fields(html: str) -> dict[str, str]:
 
 
 def post_form(client, path: str, data: dict | None = None, *, page: str | None = None, **kw):
-    """GET the page, then POST its hidden fields plus `data` (a real form round trip)."""
+    """GET the page, then POST its hidden fields plus `data` (a real form round trip).
+
+    The tests keep one app context open, so Flask-WTF's token cached on `g` would leak
+    from one client to the next; each page gets its own, as in a real request.
+    """
+    g.pop("csrf_token", None)
     html = client.get(page or path).get_data(as_text=True)
     fields = hidden_fields(html)
     payload = {**fields, **(data or {})}
