@@ -26,6 +26,10 @@ run: install
 test: install
 	$(PY) -m pytest
 
+## Drive the browser through every patient step; PNGs at 360 and 1280 px to docs/screenshots/.
+screenshots: install
+	$(PY) scripts/screenshots.py docs/screenshots
+
 lint: install
 	$(VENV)/bin/ruff check .
 

@@ -43,6 +43,17 @@ def serve(tmp: Path):
     return server, f"http://127.0.0.1:{server.server_port}"
 
 
+def shrink(path: Path) -> None:
+    """Fewer colours: the committed PNGs stay small and text stays sharp."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=96, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def walk(page, base: str, shot) -> None:
     """The patient's way through, with a picture of each main step."""
     page.goto(f"{base}/c/demo")
@@ -95,7 +106,7 @@ def walk(page, base: str, shot) -> None:
     page.locator("#pain-6").check()
     page.get_by_label("Lower back").check()
     page.get_by_label("Left shoulder").check()
-    shot("07-log-entry", at="#recorded_at")
+    shot("07-log-entry", at="h1")
     page.get_by_role("button", name="Save this entry").click()
     page.get_by_role("button", name="Save and continue").click()
 
@@ -115,7 +126,7 @@ def walk(page, base: str, shot) -> None:
     page.locator("#q_bladder-1").check()
     page.get_by_role("button", name="Save and continue").click()
 
-    shot("10-review", full=True)
+    shot("10-review", at="#missing, .lead")
     page.get_by_role("button", name="Send my answers").click()
     shot("11-sent")
 
@@ -145,6 +156,7 @@ def main() -> int:
                         else:
                             page.evaluate("window.scrollTo(0, 0)")
                         page.screenshot(path=str(path), full_page=full)
+                        shrink(path)
                         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
                     walk(page, base, shot)

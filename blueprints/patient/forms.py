@@ -28,13 +28,13 @@ from content.safety import QUESTIONS as SAFETY_QUESTIONS
 #: The 19 body areas in groups a person can scan quickly (keys from content.body.AREAS).
 AREA_GROUPS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
     ("head", _l("Jaw and neck"), ("jaw_left", "jaw_right", "neck")),
-    ("arm_left", _l("Left shoulder and arm"),
-     ("shoulder_left", "upper_arm_left", "lower_arm_left")),
+    ("trunk", _l("Chest, belly and back"), ("chest", "abdomen", "upper_back", "lower_back")),
     ("arm_right", _l("Right shoulder and arm"),
      ("shoulder_right", "upper_arm_right", "lower_arm_right")),
-    ("trunk", _l("Chest, belly and back"), ("chest", "abdomen", "upper_back", "lower_back")),
-    ("leg_left", _l("Left hip and leg"), ("hip_left", "upper_leg_left", "lower_leg_left")),
+    ("arm_left", _l("Left shoulder and arm"),
+     ("shoulder_left", "upper_arm_left", "lower_arm_left")),
     ("leg_right", _l("Right hip and leg"), ("hip_right", "upper_leg_right", "lower_leg_right")),
+    ("leg_left", _l("Left hip and leg"), ("hip_left", "upper_leg_left", "lower_leg_left")),
 )
 assert sorted(k for _, _, keys in AREA_GROUPS for k in keys) == sorted(body.AREA_KEYS)  # noqa: S101
 
@@ -158,8 +158,8 @@ def make_bank_form(bank, suggestions: dict[str, str]):
 
     for topic, questions in bank:
         setattr(BankForm, f"topic_{topic.id}", MultiCheckboxField(
-            topic.title, choices=[(q.id, q.text) for q in questions], coerce=int,
-            description=topic.blurb or None,
+            topic.blurb or topic.title, choices=[(q.id, q.text) for q in questions],
+            coerce=int,
         ))
     BankForm.suggested = MultiCheckboxField(
         _l("Suggested from your answers"), choices=list(suggestions.items()),
@@ -329,11 +329,11 @@ class SymptomEntryForm(PatientForm):
     pain = RadioField(
         _l("How bad is your pain?"), choices=SCALE, coerce=int,
         validators=[InputRequired(_l("Please pick a number from 0 to 10."))],
-        description=_l("0 means %(low)s. 10 means %(high)s.", low=vocab.PAIN_SCALE_WORDS["low"],
+        description=_l("From 0 (%(low)s) to 10 (%(high)s).", low=vocab.PAIN_SCALE_WORDS["low"],
                        high=vocab.PAIN_SCALE_WORDS["high"]))
     fatigue = RadioField(
         _l("How tired do you feel?"), choices=SCALE, coerce=int, validators=[Optional()],
-        description=_l("0 means %(low)s. 10 means %(high)s.",
+        description=_l("From 0 (%(low)s) to 10 (%(high)s).",
                        low=vocab.FATIGUE_SCALE_WORDS["low"],
                        high=vocab.FATIGUE_SCALE_WORDS["high"]))
     where_text = StringField(_l("Where else does it hurt, or more about where"),

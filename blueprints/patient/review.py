@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -59,7 +61,6 @@ def review():
             return render_step("review", "patient/review.html", status=422, form=form,
                                missing=missing, tried=True, **ctx)
         if packets.submit(packet, ip=request.remote_addr):
-            flash(_("Your answers were sent to %(clinic)s.", clinic=g.clinic.name), "success")
             return redirect(url_for("patient.done"), 303)
         return _already_sent()
     if request.method == "GET":
@@ -67,6 +68,17 @@ def review():
                      content)
     return render_step("review", "patient/review.html", form=form, missing=_missing(packet),
                        **ctx)
+
+
+def clinic_time(moment):
+    """A UTC instant in the clinic's wall-clock time, as patients read times."""
+    if moment is None:
+        return None
+    try:
+        zone = ZoneInfo(g.clinic.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("America/New_York")
+    return moment.astimezone(zone)
 
 
 def _already_sent():
@@ -80,7 +92,8 @@ def done():
     packet = g.packet
     if packet.is_editable:
         return redirect(url_for("patient.review"), 303)
-    return render_template("patient/done.html", form=DeleteForm(formdata=None))
+    return render_template("patient/done.html", form=DeleteForm(formdata=None),
+                           sent_at=clinic_time(packet.submitted_at))
 
 
 @bp.get("/print")
