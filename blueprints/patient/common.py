@@ -119,7 +119,7 @@ def conflict(step: str, template: str, form, saved_form, content: Any, **ctx):
     """409: show what was typed (in the form, ready to save again) and the saved version."""
     stamp(form, content)
     return render_step(step, template, status=409, form=form,
-                       saved=describe(saved_form), **ctx)
+                       saved=differences(saved_form, form), **ctx)
 
 
 SKIP_FIELDS = {"csrf_token", "version", "base", "move"}
@@ -139,6 +139,13 @@ def display_value(field: Field) -> str:
     if data is None or data == "":
         return "—"
     return str(choices.get(data, data))
+
+
+def differences(saved_form, typed_form) -> list[tuple[str, str]]:
+    """The saved answers that differ from what was typed (all of them if none differ)."""
+    saved, typed = describe(saved_form), dict(describe(typed_form))
+    changed = [(label, value) for label, value in saved if typed.get(label) != value]
+    return changed or saved
 
 
 def describe(form) -> list[tuple[str, str]]:

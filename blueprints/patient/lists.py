@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.patient import bp
-from blueprints.patient.common import after_save, conflict, describe, render_step, stamp
+from blueprints.patient.common import after_save, conflict, differences, render_step, stamp
 from blueprints.patient.forms import (
     DeleteForm,
     HistoryForm,
@@ -167,7 +167,7 @@ def edit_question(item_id: int):
             saved = OwnQuestionForm(formdata=None, data={"text": question.text})
             form.base.data = base
             return render_step("questions", "patient/question_edit.html", status=409,
-                               form=form, question=question, saved=describe(saved))
+                               form=form, question=question, saved=differences(saved, form))
         question.text = form.text.data
         packets.commit_step(packet, None)
         flash(_("Saved."), "success")
@@ -293,7 +293,7 @@ def _edit(kind: ListKind, item_id: int):
             saved = kind.form(formdata=None, data=kind.data(row))
             form.base.data = base
             return render_step(kind.step, kind.form_template, status=409, form=form, row=row,
-                               saved=describe(saved))
+                               saved=differences(saved, form))
         kind.fill(row, form)
         packets.commit_step(packet, None)
         flash(_("Saved."), "success")
@@ -413,6 +413,10 @@ def history():
         packet.family_fibromyalgia = form.family_fibromyalgia.data or None
         packet.history_note = form.history_note.data or ""
         packets.commit_step(packet, "history")
+        add = request.form.get("nav", "")
+        if add.startswith("add-") and add[4:] in {"test", "surgery_injury", "allergy",
+                                                  "condition"}:
+            return redirect(url_for("patient.add_history", kind=add[4:]), 303)
         return after_save("history")
     if request.method == "GET":
         form = stamp(HistoryForm(formdata=None, data=_history_form_data(packet)), content)

@@ -482,3 +482,11 @@ def test_removed_rows_of_every_kind_are_scoped(client, started):
     post_form(client, "/p/history/add", {"kind": "allergy", "name": "Latex"})
     assert db.session.scalar(db.select(TreatmentTried.packet_id)) == started.id
     assert db.session.scalar(db.select(HistoryItem.packet_id)) == started.id
+
+
+def test_history_add_buttons_save_the_ticks_first(client, started):
+    r = post_form(client, "/p/history", {"conditions": ["migraine"], "nav": "add-allergy"})
+    assert r.status_code == 303 and r.headers["Location"] == "/p/history/add?kind=allergy"
+    assert [h.name for h in refresh(started).history_items] == ["migraine"]
+    assert 'value="allergy" selected' in page(client.get(r.headers["Location"])) or \
+        'selected value="allergy"' in page(client.get(r.headers["Location"]))
