@@ -62,6 +62,16 @@ def new_resume_link(packet: Packet, old_link_id: int | None, lifetime_days: int)
     return Started(packet, link, token, code)
 
 
+def usable_state(link: PacketLink | None) -> str:
+    """link_state, plus: an invitation for a cancelled appointment no longer opens."""
+    state = link_state(link)
+    if state == "ok" and link.appointment is not None and (
+        link.appointment.status == "cancelled"
+    ):
+        return "revoked"
+    return state
+
+
 def needs_dob_check(link: PacketLink) -> bool:
     """Invitations always ask; a resume link asks once the patient has given a date of birth."""
     if link.kind == "invitation":
@@ -177,7 +187,7 @@ def current_packet(session: MutableMapping[str, Any]) -> Packet | None:
     if not isinstance(packet_id, int) or not isinstance(link_id, int):
         return None
     link = db.session.get(PacketLink, link_id)
-    if link is None or link_state(link) != "ok":
+    if link is None or usable_state(link) != "ok":
         return None
     packet = db.session.get(Packet, packet_id)
     if packet is None or packet.clinic_id != link.clinic_id:

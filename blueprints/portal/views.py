@@ -11,7 +11,7 @@ from extensions import db, limiter
 from models import Clinic, PacketLink
 from services import audit
 from services import patient_session as ps
-from services.tokens import find_link, find_link_by_code, link_state
+from services.tokens import find_link, find_link_by_code
 
 
 def clinic_or_404(slug: str) -> Clinic:
@@ -81,7 +81,7 @@ def resume_code(slug: str):
     code_form = CodeForm()
     if code_form.validate_on_submit():
         link = find_link_by_code(clinic.id, code_form.code.data)
-        state = link_state(link)
+        state = ps.usable_state(link)
         if state == "ok":
             return _enter(link)
         audit.record("patient.resume_code", actor_type="patient", actor_label="patient",
@@ -98,7 +98,7 @@ def resume_code(slug: str):
 def open_link(token: str):
     """Trade a secret link for the session, then go on to a URL without the token."""
     link = find_link(token)
-    state = link_state(link)
+    state = ps.usable_state(link)
     if state != "ok":
         clinic = db.session.get(Clinic, link.clinic_id) if link is not None else None
         return _link_problem(state, clinic)
@@ -113,7 +113,7 @@ def dob_check():
     if link is None:
         return _link_problem("session")
     clinic = db.session.get(Clinic, link.clinic_id)
-    state = link_state(link)
+    state = ps.usable_state(link)
     if state != "ok":
         return _link_problem(state, clinic)
     form = DobForm()

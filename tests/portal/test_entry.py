@@ -241,3 +241,27 @@ def test_birth_date_of_a_self_started_packet_is_checked_with_the_same_lock(app, 
     assert last.status_code == 403
     # The first device's session used the same link: it is locked out too.
     assert first.get("/p/visit").status_code == 403
+
+
+def test_a_lost_link_can_be_replaced_and_the_old_one_stops(app, clinic):
+    first = app.test_client()
+    old_token, _code = start(first, clinic)
+    assert post_form(first, "/p/new-link", page="/p/").headers["Location"].endswith(
+        "/p/keep-link")
+    page = first.get("/p/keep-link").get_data(as_text=True)
+    new_token = re.search(r"/v/([A-Za-z0-9_\-]{40,})", page).group(1)
+    assert new_token != old_token
+    assert first.get("/p/visit").status_code == 200  # this device goes on
+    assert app.test_client().get(f"/v/{old_token}").status_code == 410
+    assert app.test_client().get(f"/v/{new_token}").status_code == 303
+
+
+def test_a_cancelled_appointment_link_no_longer_opens(client, clinic):
+    appointment = make_appointment(clinic, date_of_birth=DOB)
+    _link, token = create_invitation(appointment, 30)
+    db.session.commit()
+    open_invitation(client, token)
+    appointment.status = "cancelled"
+    db.session.commit()
+    assert client.get("/p/visit").status_code == 403
+    assert client.get(f"/v/{token}").status_code == 410
