@@ -34,6 +34,7 @@ def answers_context(packet) -> dict:
         "area_groups": AREA_GROUPS,
         "sss_labels": body.SSS_ITEMS,
         "sss_extras": body.SSS_EXTRAS,
+        "emergency": packets.emergency(packet),
     }
 
 

@@ -490,3 +490,10 @@ def test_history_add_buttons_save_the_ticks_first(client, started):
     assert [h.name for h in refresh(started).history_items] == ["migraine"]
     assert 'value="allergy" selected' in page(client.get(r.headers["Location"])) or \
         'selected value="allergy"' in page(client.get(r.headers["Location"]))
+
+
+def test_the_review_page_repeats_get_help_now_after_an_emergency_yes(client, started):
+    assert 'id="get-help-now" role="alert" hidden' in page(client.get("/p/review"))
+    post_form(client, "/p/safety", {**ALL_NO, "q_saddle_numbness": "yes"})
+    body = page(client.get("/p/review"))
+    assert 'id="get-help-now" role="alert">' in body
