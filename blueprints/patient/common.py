@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, session, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
@@ -89,8 +89,22 @@ def step_nav(step: str) -> tuple[str | None, str | None]:
     return prev_url, next_url
 
 
-def after_save(step: str, message: str | None = None):
-    """Flash, then go where the button said: back, stay, or on to the next step."""
+def is_autosave() -> bool:
+    """A background save from static/js/patient.js while the patient types."""
+    return request.method == "POST" and request.headers.get("X-Autosave") == "1"
+
+
+def after_save(step: str, message: str | None = None, content: Any = None):
+    """Flash, then go where the button said: back, stay, or on to the next step.
+
+    An autosave gets the new version and fingerprint instead, so the page's next save
+    is not taken for a stale one.
+    """
+    if is_autosave():
+        if content is None:
+            content = packets.step_content(g.packet, step)
+        return jsonify(saved=True, version=str(g.packet.version),
+                       base=packets.fingerprint(content))
     flash(message or _("Saved."), "success")
     prev_url, next_url = step_nav(step)
     where = request.form.get("nav")
@@ -109,6 +123,9 @@ def stamp(form, content: Any):
 
 
 def render_step(step: str, template: str, status: int = 200, **ctx):
+    if is_autosave():
+        # Not saved (a message to show, or a conflict): the page's own button will say why.
+        return jsonify(saved=False, conflict=status == 409), 409 if status == 409 else 422
     prev_url, next_url = step_nav(step)
     return render_template(template, step=step, prev_url=prev_url, next_url=next_url,
                            step_number=list(STEPS).index(step) + 1, step_count=len(STEPS),

@@ -417,7 +417,7 @@ def history():
         if add.startswith("add-") and add[4:] in {"test", "surgery_injury", "allergy",
                                                   "condition"}:
             return redirect(url_for("patient.add_history", kind=add[4:]), 303)
-        return after_save("history")
+        return after_save("history", content=_history_content(packet))
     if request.method == "GET":
         form = stamp(HistoryForm(formdata=None, data=_history_form_data(packet)), content)
     return render_step("history", "patient/history.html", form=form, **ctx)

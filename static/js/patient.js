@@ -24,6 +24,44 @@
     });
   });
 
+  // Autosave while typing (the "Save" buttons still do the real work without JavaScript).
+  // The reply carries the new version and fingerprint, so the next save is not stale.
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+    if (!window.fetch || !window.FormData || !tokenMeta) { return; }
+    var status = form.querySelector(".autosave-status");
+    var timer = null;
+    var stopped = false;
+    function say(text) { if (status) { status.textContent = text; } }
+    function save() {
+      if (stopped) { return; }
+      var data = new FormData(form);
+      data.set("nav", "stay");
+      fetch(form.getAttribute("action") || window.location.pathname, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-Autosave": "1", "X-CSRFToken": tokenMeta.getAttribute("content") }
+      }).then(function (response) {
+        return response.json().then(function (reply) { return [response.status, reply]; });
+      }).then(function (result) {
+        var reply = result[1];
+        if (result[0] === 200 && reply.saved) {
+          form.querySelector("input[name=version]").value = reply.version;
+          form.querySelector("input[name=base]").value = reply.base;
+          say(form.getAttribute("data-saved-text"));
+        } else if (result[0] === 409) {
+          stopped = true;
+          say(form.getAttribute("data-conflict-text"));
+        }
+      }).catch(function () { /* offline: the save button still works */ });
+    }
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 2000);
+    });
+  });
+
   // Copy the private link; print the answers.
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     var source = document.getElementById(button.getAttribute("data-copy"));

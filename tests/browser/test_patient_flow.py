@@ -132,3 +132,22 @@ def test_five_wrong_birth_dates_lock_the_link(page, live_server):
     page.goto(f"{live_server}/v/{token}")
     expect(page.get_by_role("heading", name="This link is locked")).to_be_visible()
     expect(page.get_by_text("Please call Riverside Clinic at 555-0100")).to_be_visible()
+
+
+def test_typing_is_saved_in_the_background(page, live_server):
+    make_clinic("demo", "Riverside Clinic", open_start=True)
+    page.goto(f"{live_server}/c/demo")
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("link", name="I saved it. Go on").click()
+    page.get_by_label("Your date of birth").fill("1975-02-03")
+    page.get_by_label("The main reason for your visit, in your own words").fill("Saved by itself")
+    expect(page.get_by_text("Your answers so far are saved.")).to_be_visible(timeout=8000)
+    packet = db.session.scalar(db.select(Packet))
+    db.session.refresh(packet)
+    assert packet.reason == "Saved by itself"
+    # The button afterwards is not mistaken for a stale save.
+    page.get_by_label("The main reason for your visit, in your own words").fill("And then more")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="My questions")).to_be_visible()
+    db.session.refresh(packet)
+    assert packet.reason == "And then more"

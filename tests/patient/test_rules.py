@@ -335,3 +335,26 @@ def test_log_entry_form_fuzz(client, started, when, pain, sleep, stiff, note, ar
     assert r.status_code in {200, 303}
     db.session.execute(delete(SymptomEntry))
     db.session.commit()
+
+
+def test_autosave_saves_and_returns_the_new_version(client, started):
+    fields = fields_of(client, "/p/visit")
+    r = client.post("/p/visit", headers={"X-Autosave": "1"}, data={
+        **fields, "date_of_birth": "1975-02-03", "reason": "Typing..."})
+    assert r.status_code == 200 and r.json["saved"] is True
+    packet = refreshed(started.id)
+    assert packet.reason == "Typing..." and r.json["version"] == str(packet.version)
+    # The page's own button, with the version the autosave handed back, is not stale.
+    r = client.post("/p/visit", data={**fields, "version": r.json["version"],
+                                      "base": r.json["base"], "date_of_birth": "1975-02-03",
+                                      "reason": "Typing done"})
+    assert r.status_code == 303 and refreshed(started.id).reason == "Typing done"
+    # A bad value or a conflict is not saved and says so.
+    r = client.post("/p/visit", headers={"X-Autosave": "1"},
+                    data={**fields, "date_of_birth": "1975-02-03", "reason": "stale tab"})
+    assert r.status_code == 409 and r.json["conflict"] is True
+    fresh = fields_of(client, "/p/visit")
+    r = client.post("/p/visit", headers={"X-Autosave": "1"},
+                    data={**fresh, "date_of_birth": "2999-01-01", "reason": "x"})
+    assert r.status_code == 422 and r.json["saved"] is False
+    assert refreshed(started.id).reason == "Typing done"
