@@ -69,7 +69,7 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.textContent.trim()).then(function () {
-        button.textContent = button.getAttribute("data-copied") || "Copied";
+        button.textContent = button.getAttribute("data-copied");
       });
     });
   });
