@@ -47,7 +47,7 @@ def start_packet(clinic: Clinic, lifetime_days: int) -> Started:
     return Started(packet, link, token, code)
 
 
-def new_resume_link(packet: Packet, old_link_id: int | None, lifetime_days: int) -> Started:
+def new_resume_link(packet: Packet, lifetime_days: int) -> Started:
     """Replace a resume link the patient has lost; the old one stops working."""
     now = utcnow()
     for link in packet.links:

@@ -50,8 +50,7 @@ def new_link():
     if packet.appointment_id is not None or not DeleteForm().validate_on_submit():
         flash(_("Your clinic sent you your link. Use that one to come back."), "warning")
         return redirect(url_for("patient.home"), 303)
-    started = ps.new_resume_link(packet, session.get(ps.LINK_KEY),
-                                 current_app.config["LINK_LIFETIME_DAYS"])
+    started = ps.new_resume_link(packet, current_app.config["LINK_LIFETIME_DAYS"])
     db.session.commit()
     ps.log_in(session, packet, started.link)
     session.permanent = True
