@@ -48,6 +48,10 @@ LIMITS = {
 }
 
 
+#: The largest id an INTEGER column holds.
+MAX_ID = 2**31 - 1
+
+
 class Conflict(Exception):
     """The step was saved somewhere else since this form was shown."""
 
@@ -175,6 +179,8 @@ def check_room(packet: Packet, kind: str) -> None:
 
 def child(packet: Packet, model: type, item_id: int) -> Any | None:
     """A list row of this packet only: ids from other packets are simply not found."""
+    if not 0 < item_id <= MAX_ID:
+        return None  # beyond any id PostgreSQL can hold: a 404, not a database error
     return db.session.scalar(db.select(model).filter_by(id=item_id, packet_id=packet.id))
 
 
