@@ -142,7 +142,7 @@ SKIP_FIELDS = {"csrf_token", "version", "base", "move"}
 
 def display_value(field: Field) -> str:
     data = field.data
-    choices = dict(getattr(field, "choices", None) or [])
+    choices = {c.value: c.label for c in getattr(field, "choices", None) or []}
     if isinstance(data, list | tuple):
         return ", ".join(str(choices.get(v, v)) for v in data) or "—"
     if isinstance(data, bool):

@@ -19,6 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.fields import MultiCheckboxField
@@ -96,6 +97,11 @@ class PatientForm(FlaskForm):
             return PlainTranslations()
 
         def bind_field(self, form, unbound_field, options):
+            choices = unbound_field.kwargs.get("choices")
+            if isinstance(choices, list | tuple):
+                # WTForms 3.3 wants SelectChoice objects; vocabularies stay plain pairs.
+                options["choices"] = [c if isinstance(c, SelectChoice) else SelectChoice(*c)
+                                      for c in choices]
             if issubclass(unbound_field.field_class, StringField):
                 options["filters"] = (clean_text, *options.get("filters", ()))
             return unbound_field.bind(form=form, **options)
