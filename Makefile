@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PORT ?= 5000
 
-.PHONY: install run test lint messages clean
+.PHONY: install run test lint messages screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install
 messages: install
 	mkdir -p translations
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --omit-header .
+
+## Drive the browser through every patient step; PNGs at 360 and 1280 px to docs/screenshots/.
+screenshots: install
+	$(PY) scripts/screenshots.py docs/screenshots
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("patient", __name__, url_prefix="/p")
 
-from blueprints.patient import summary, views  # noqa: E402,F401  (routes register on import)
+from blueprints.patient import (  # noqa: E402,F401  (routes register on import)
+    common,
+    lists,
+    log,
+    review,
+    summary,
+    views,
+)

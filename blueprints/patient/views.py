@@ -1,5 +1,119 @@
-"""Views of the patient's steps."""
+"""The patient's start of the steps: the overview, the private link, and "About the visit"."""
 
 from __future__ import annotations
 
-from blueprints.patient import bp  # noqa: F401
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from blueprints.patient import bp
+from blueprints.patient.common import STEPS, after_save, conflict, render_step, stamp
+from blueprints.patient.forms import DeleteForm, VisitForm
+from extensions import db
+from services import packets
+from services import patient_session as ps
+from services.tokens import format_code
+
+
+def link_url(token: str) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
+    return f"{base}/v/{token}"
+
+
+@bp.get("/")
+def home():
+    """Show every step with what is saved, and where to go on."""
+    packet = g.packet
+    if not packet.is_editable:
+        return redirect(url_for("patient.done"), 303)
+    saved = set(packet.steps_saved or [])
+    next_step = next((key for key in STEPS if key not in saved and key != "review"), "review")
+    return render_template("patient/home.html", saved=saved, next_step=next_step,
+                           self_started=packet.appointment_id is None, form=DeleteForm())
+
+
+@bp.get("/keep-link")
+def keep_link():
+    """Show the private link and code once, right after they were made."""
+    shown = session.pop("show_link", None)
+    if not shown:
+        return render_template("patient/keep_link.html", link=None, code=None,
+                               form=DeleteForm())
+    token, code = shown
+    return render_template("patient/keep_link.html", link=link_url(token),
+                           code=format_code(code), form=DeleteForm())
+
+
+@bp.post("/new-link")
+def new_link():
+    """Make a new private link and code for a self-started packet (the old ones stop)."""
+    packet = g.packet
+    if packet.appointment_id is not None or not DeleteForm().validate_on_submit():
+        flash(_("Your clinic sent you your link. Use that one to come back."), "warning")
+        return redirect(url_for("patient.home"), 303)
+    started = ps.new_resume_link(packet, current_app.config["LINK_LIFETIME_DAYS"])
+    db.session.commit()
+    ps.log_in(session, packet, started.link)
+    session.permanent = True
+    session["show_link"] = [started.token, started.code]
+    return redirect(url_for("patient.keep_link"), 303)
+
+
+@bp.post("/leave")
+def leave():
+    """End this browser's session; the link opens it again."""
+    if DeleteForm().validate_on_submit():
+        clinic = g.clinic
+        ps.fresh_session(session)
+        return render_template("patient/left.html", clinic=clinic)
+    return redirect(url_for("patient.home"), 303)
+
+
+def _visit_form_data(packet) -> dict:
+    return {
+        "patient_name": packet.patient_name, "date_of_birth": packet.date_of_birth,
+        "visit_date": packet.visit_date, "doctor": packet.doctor,
+        "reason_prompts": list(packet.reason_prompts or []), "reason": packet.reason,
+        "hopes": packet.hopes,
+    }
+
+
+@bp.route("/visit", methods=["GET", "POST"])
+def visit():
+    """Step 1: about the visit."""
+    packet = g.packet
+    invited = packet.appointment_id is not None
+    content = packets.step_content(packet, "visit")
+    form = VisitForm()
+    ctx = {"invited": invited}
+    if invited:
+        # The clinic gave these: shown, not edited here.
+        for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
+            del form[name]
+    if form.validate_on_submit():
+        if not invited and form.date_of_birth.data is None:
+            form.date_of_birth.errors.append(
+                _("Please enter your date of birth. We use it to check it is you."))
+            return render_step("visit", "patient/visit.html", form=form, **ctx)
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            saved = VisitForm(formdata=None, data=_visit_form_data(packet))
+            if invited:
+                for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
+                    del saved[name]
+            return conflict("visit", "patient/visit.html", form, saved, content, **ctx)
+        if not invited:
+            packet.patient_name = form.patient_name.data or ""
+            packet.date_of_birth = form.date_of_birth.data
+            packet.visit_date = form.visit_date.data
+            packet.doctor = form.doctor.data or ""
+        packet.reason_prompts = list(form.reason_prompts.data or [])
+        packet.reason = form.reason.data or ""
+        packet.hopes = form.hopes.data or ""
+        packets.commit_step(packet, "visit")
+        return after_save("visit")
+    if request.method == "GET":
+        form = VisitForm(formdata=None, data=_visit_form_data(packet))
+        if invited:
+            for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
+                del form[name]
+        stamp(form, content)
+    return render_step("visit", "patient/visit.html", form=form, **ctx)

@@ -1,12 +1,17 @@
-"""Views of the public entry pages."""
+"""Views of the public entry pages: a clinic's start page, secret links, the date-of-birth check."""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from blueprints.portal import bp
-from extensions import db
-from models import Clinic
+from blueprints.portal.forms import CodeForm, DobForm, StartForm
+from extensions import db, limiter
+from models import Clinic, PacketLink
+from services import audit
+from services import patient_session as ps
+from services.tokens import find_link, find_link_by_code
 
 
 def clinic_or_404(slug: str) -> Clinic:
@@ -14,6 +19,26 @@ def clinic_or_404(slug: str) -> Clinic:
     if clinic is None:
         abort(404)
     return clinic
+
+
+def _link_problem(state: str, clinic: Clinic | None = None):
+    """A plain page for a link that cannot be used: what to do, and no health data."""
+    status = {"unknown": 404, "expired": 410, "revoked": 410, "locked": 403}.get(state, 404)
+    return render_template("portal/link_problem.html", state=state, clinic=clinic), status
+
+
+def _enter(link: PacketLink):
+    """A usable link: ask for the date of birth when needed, else open the packet."""
+    ps.mark_opened(link)
+    if ps.needs_dob_check(link):
+        ps.begin_pending(session, link)
+        db.session.commit()
+        return redirect(url_for("portal.dob_check"), 303)
+    packet = ps.packet_for_link(link)
+    ps.log_in(session, packet, link)
+    session.permanent = True
+    db.session.commit()
+    return redirect(url_for("patient.home"), 303)
 
 
 @bp.get("/")
@@ -26,4 +51,84 @@ def index():
 def start(slug: str):
     """Show a clinic's start page."""
     clinic = clinic_or_404(slug)
-    return render_template("portal/start.html", clinic=clinic)
+    return render_template("portal/start.html", clinic=clinic, form=StartForm(),
+                           code_form=CodeForm(formdata=None))
+
+
+@bp.post("/c/<slug>")
+@limiter.limit("20 per minute")
+def start_post(slug: str):
+    """Start a new packet and show its private resume link."""
+    clinic = clinic_or_404(slug)
+    if not clinic.open_start:
+        abort(403)
+    if not StartForm().validate_on_submit():
+        abort(400)
+    started = ps.start_packet(clinic, current_app.config["LINK_LIFETIME_DAYS"])
+    db.session.commit()
+    ps.log_in(session, started.packet, started.link)
+    session.permanent = True
+    # Shown once on the next page, then dropped from the session.
+    session["show_link"] = [started.token, started.code]
+    return redirect(url_for("patient.keep_link"), 303)
+
+
+@bp.post("/c/<slug>/code")
+@limiter.limit("10 per minute")
+def resume_code(slug: str):
+    """Come back with the short code instead of the link."""
+    clinic = clinic_or_404(slug)
+    code_form = CodeForm()
+    if code_form.validate_on_submit():
+        link = find_link_by_code(clinic.id, code_form.code.data)
+        state = ps.usable_state(link)
+        if state == "ok":
+            return _enter(link)
+        audit.record("patient.resume_code", actor_type="patient", actor_label="patient",
+                     clinic_id=clinic.id, outcome="failure", ip=request.remote_addr)
+        db.session.commit()
+        if state in {"locked", "expired", "revoked"}:
+            return _link_problem(state, clinic)
+        code_form.code.errors.append(_("We can't find that code. Please check it and try again."))
+    return render_template("portal/start.html", clinic=clinic, form=StartForm(),
+                           code_form=code_form), 200
+
+
+@bp.get("/v/<token>")
+def open_link(token: str):
+    """Trade a secret link for the session, then go on to a URL without the token."""
+    link = find_link(token)
+    state = ps.usable_state(link)
+    if state != "ok":
+        clinic = db.session.get(Clinic, link.clinic_id) if link is not None else None
+        return _link_problem(state, clinic)
+    return _enter(link)
+
+
+@bp.route("/v/check", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def dob_check():
+    """Ask for the date of birth before opening the packet."""
+    link = ps.pending_link(session)
+    if link is None:
+        return _link_problem("session")
+    clinic = db.session.get(Clinic, link.clinic_id)
+    state = ps.usable_state(link)
+    if state != "ok":
+        return _link_problem(state, clinic)
+    form = DobForm()
+    if form.validate_on_submit():
+        outcome = ps.check_dob(link, form.date_of_birth.data,
+                               current_app.config["DOB_MAX_FAILURES"], ip=request.remote_addr)
+        db.session.commit()
+        if outcome == "ok":
+            packet = ps.packet_for_link(link)
+            ps.log_in(session, packet, db.session.get(PacketLink, link.id))
+            session.permanent = True
+            return redirect(url_for("patient.home"), 303)
+        if outcome == "locked":
+            return _link_problem("locked", clinic)
+        # The same words for every wrong try: they say nothing about which part was wrong.
+        form.date_of_birth.errors.append(
+            _("That does not match what we have. Please check and try again."))
+    return render_template("portal/dob.html", form=form, clinic=clinic)

@@ -1,0 +1,168 @@
+"""What every patient page shares: the session's packet, the steps, saving and conflicts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
+
+from blueprints.patient import bp
+from blueprints.patient.forms import AREA_GROUPS
+from content import vocab
+from content.safety import EMERGENCY_KEYS
+from services import packets
+from services.patient_session import current_packet
+
+#: Step key -> (title, endpoint), in order.
+STEPS: dict[str, tuple[Any, str]] = {
+    "visit": (_l("About the visit"), "patient.visit"),
+    "questions": (_l("My questions"), "patient.questions"),
+    "history": (_l("Medical history"), "patient.history"),
+    "medications": (_l("Medicines"), "patient.medications"),
+    "treatments": (_l("Treatments tried"), "patient.treatments"),
+    "log": (_l("Symptom log"), "patient.log"),
+    "check": (_l("Body and symptom check"), "patient.check"),
+    "safety": (_l("Safety check"), "patient.safety"),
+    "review": (_l("Review and send"), "patient.review"),
+}
+
+#: Pages a sent packet still shows; every other page goes to the confirmation.
+READ_ONLY_PAGES = {"patient.done", "patient.print_view", "patient.home", "patient.leave",
+                   "patient.summary_page", "patient.summary_pdf", "patient.summary_csv"}
+#: POSTs allowed after submit: they change nothing in the packet.
+POST_AFTER_SUBMIT = {"patient.leave"}
+
+
+@bp.before_request
+def load_packet():
+    """Default deny: every patient page needs the session's packet, and only that packet."""
+    packet = current_packet(session)
+    if packet is None:
+        session.pop("packet_id", None)
+        return render_template("portal/link_problem.html", state="session", clinic=None), 403
+    g.packet, g.clinic = packet, packet.clinic
+    if not packet.is_editable:
+        if request.method == "POST" and request.endpoint == "patient.review":
+            # A second click on "Send": it was sent once; say so calmly.
+            flash(_("Your answers were already sent. Nothing else was changed."), "success")
+            return redirect(url_for("patient.done"), 303)
+        if request.method == "POST" and request.endpoint not in POST_AFTER_SUBMIT:
+            return read_only_page()
+        if request.method == "GET" and request.endpoint not in READ_ONLY_PAGES:
+            return redirect(url_for("patient.done"), 303)
+    return None
+
+
+@bp.context_processor
+def patient_context():
+    return {"clinic": g.get("clinic"), "packet": g.get("packet"), "steps": STEPS,
+            "area_groups": AREA_GROUPS, "vocab": vocab, "vocab_label": vocab.label,
+            "emergency_keys": EMERGENCY_KEYS}
+
+
+def read_only_page():
+    return render_template("patient/read_only.html"), 409
+
+
+@bp.errorhandler(packets.ReadOnly)
+def _read_only(error):
+    return read_only_page()
+
+
+@bp.errorhandler(packets.Conflict)
+def _raced(error):
+    """Two saves landed at the same moment: nothing was overwritten; ask to look again."""
+    return render_template("patient/raced.html", back=request.path), 409
+
+
+def step_nav(step: str) -> tuple[str | None, str | None]:
+    keys = list(STEPS)
+    index = keys.index(step)
+    prev_url = url_for(STEPS[keys[index - 1]][1]) if index > 0 else None
+    next_url = url_for(STEPS[keys[index + 1]][1]) if index + 1 < len(keys) else None
+    return prev_url, next_url
+
+
+def is_autosave() -> bool:
+    """A background save from static/js/patient.js while the patient types."""
+    return request.method == "POST" and request.headers.get("X-Autosave") == "1"
+
+
+def after_save(step: str, message: str | None = None, content: Any = None):
+    """Flash, then go where the button said: back, stay, or on to the next step.
+
+    An autosave gets the new version and fingerprint instead, so the page's next save
+    is not taken for a stale one.
+    """
+    if is_autosave():
+        if content is None:
+            content = packets.step_content(g.packet, step)
+        return jsonify(saved=True, version=str(g.packet.version),
+                       base=packets.fingerprint(content))
+    flash(message or _("Saved."), "success")
+    prev_url, next_url = step_nav(step)
+    where = request.form.get("nav")
+    if where == "back" and prev_url:
+        return redirect(prev_url, 303)
+    if where == "stay":
+        return redirect(url_for(STEPS[step][1]), 303)
+    return redirect(next_url or url_for("patient.review"), 303)
+
+
+def stamp(form, content: Any):
+    """Put the packet's version and the step's fingerprint into a fresh form."""
+    form.version.data = str(g.packet.version)
+    form.base.data = packets.fingerprint(content)
+    return form
+
+
+def render_step(step: str, template: str, status: int = 200, **ctx):
+    if is_autosave():
+        # Not saved (a message to show, or a conflict): the page's own button will say why.
+        return jsonify(saved=False, conflict=status == 409), 409 if status == 409 else 422
+    prev_url, next_url = step_nav(step)
+    return render_template(template, step=step, prev_url=prev_url, next_url=next_url,
+                           step_number=list(STEPS).index(step) + 1, step_count=len(STEPS),
+                           **ctx), status
+
+
+def conflict(step: str, template: str, form, saved_form, content: Any, **ctx):
+    """409: show what was typed (in the form, ready to save again) and the saved version."""
+    stamp(form, content)
+    return render_step(step, template, status=409, form=form,
+                       saved=differences(saved_form, form), **ctx)
+
+
+SKIP_FIELDS = {"csrf_token", "version", "base", "move"}
+
+
+def display_value(field: Field) -> str:
+    data = field.data
+    choices = {c.value: c.label for c in getattr(field, "choices", None) or []}
+    if isinstance(data, list | tuple):
+        return ", ".join(str(choices.get(v, v)) for v in data) or "—"
+    if isinstance(data, bool):
+        return _("Yes") if data else _("No")
+    if isinstance(data, datetime):
+        return f"{data:%Y-%m-%d %H:%M}"
+    if isinstance(data, date):
+        return f"{data:%Y-%m-%d}"
+    if data is None or data == "":
+        return "—"
+    return str(choices.get(data, data))
+
+
+def differences(saved_form, typed_form) -> list[tuple[str, str]]:
+    """The saved answers that differ from what was typed (all of them if none differ)."""
+    saved, typed = describe(saved_form), dict(describe(typed_form))
+    changed = [(label, value) for label, value in saved if typed.get(label) != value]
+    return changed or saved
+
+
+def describe(form) -> list[tuple[str, str]]:
+    """A form's answers as (question, answer) lines, for the conflict page."""
+    return [(str(f.label.text), display_value(f)) for f in form if f.name not in SKIP_FIELDS]

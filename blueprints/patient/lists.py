@@ -1,0 +1,441 @@
+"""Steps made of lists: my questions, medical history, medicines, treatments tried.
+
+Rows are looked up through the session's packet only (`packets.child`), so an id from
+another packet is a 404 and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from blueprints.patient import bp
+from blueprints.patient.common import after_save, conflict, differences, render_step, stamp
+from blueprints.patient.forms import (
+    DeleteForm,
+    HistoryForm,
+    HistoryItemForm,
+    MedicationForm,
+    OwnQuestionForm,
+    SimpleStepForm,
+    TreatmentForm,
+    make_bank_form,
+    make_order_form,
+)
+from content import vocab
+from extensions import db
+from models import HistoryItem, Medication, PacketQuestion, TreatmentTried
+from services import packets
+from services.suggestions import suggestions_for
+
+FULL = {
+    "questions": _l("You have 60 questions, the most this list can hold. Remove one to add another."),
+    "history": _l("This list holds up to 100 lines. Remove one to add another."),
+    "medications": _l("This list holds up to 100 medicines. Remove one to add another."),
+    "treatments": _l("This list holds up to 100 treatments. Remove one to add another."),
+    "log": _l("The log holds up to 500 entries. Remove one to add another."),
+}
+
+
+def full_message(kind: str) -> str:
+    return str(FULL[kind])
+
+
+# My questions -------------------------------------------------------------------------
+
+
+def _chosen_content(packet) -> Any:
+    return sorted([q.clinic_question_id or 0, q.text] for q in packet.questions)
+
+
+@bp.route("/questions", methods=["GET", "POST"])
+def questions():
+    """Step 2a: tick questions from the clinic's bank and the suggested ones."""
+    packet = g.packet
+    bank = packets.clinic_bank(packet.clinic_id)
+    suggestions = suggestions_for(packet)
+    BankForm = make_bank_form(bank, suggestions)
+    chosen = {q.clinic_question_id for q in packet.questions if q.source == "bank"}
+    content = _chosen_content(packet)
+
+    def saved_form():
+        data = {f"topic_{topic.id}": [q.id for q in qs if q.id in chosen] for topic, qs in bank}
+        return BankForm(formdata=None, data=data)
+
+    form = BankForm()
+    if form.validate_on_submit():
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            return conflict("questions", "patient/questions.html", form, saved_form(), content,
+                            bank=bank)
+        ticked = {qid for topic, _qs in bank for qid in (form[f"topic_{topic.id}"].data or [])}
+        by_id = {q.id: q for _topic, qs in bank for q in qs}
+        try:
+            packets.sync_chosen(packet, by_id, ticked, suggestions, set(form.suggested.data or []))
+        except packets.ListFull:
+            db.session.rollback()
+            flash(full_message("questions"), "error")
+            return render_step("questions", "patient/questions.html", form=form, bank=bank)
+        packets.commit_step(packet, "questions")
+        flash(_("Saved. Now put your questions in order."), "success")
+        return redirect(url_for("patient.my_questions"), 303)
+    if request.method == "GET":
+        form = stamp(saved_form(), content)
+    return render_step("questions", "patient/questions.html", form=form, bank=bank)
+
+
+def _ordered(packet) -> list[PacketQuestion]:
+    return sorted(packet.questions, key=lambda q: (q.position, q.id))
+
+
+@bp.route("/questions/mine", methods=["GET", "POST"])
+def my_questions():
+    """Step 2b: your list: the three most important today, the order, your own questions."""
+    packet = g.packet
+    mine = _ordered(packet)
+    OrderForm = make_order_form(mine)
+    content = packets.step_content(packet, "questions")
+
+    def saved_form():
+        return OrderForm(formdata=None, data={
+            f"rank_{q.id}": str(q.top_rank) if q.top_rank else "" for q in mine})
+
+    form = OrderForm()
+    add_form = OwnQuestionForm(formdata=None)
+    ctx = {"mine": mine, "add_form": add_form, "delete_form": DeleteForm(formdata=None),
+           "limit": packets.LIMITS["questions"]}
+    if form.validate_on_submit():
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            return conflict("questions", "patient/my_questions.html", form, saved_form(),
+                            content, **ctx)
+        packets.set_ranks(packet, {
+            q.id: int(form[f"rank_{q.id}"].data) for q in mine if form[f"rank_{q.id}"].data})
+        move = form.move.data or ""
+        if "-" in move:
+            direction, _sep, qid = move.partition("-")
+            if direction in {"up", "down"} and qid.isdigit():
+                packets.move_question(packet, int(qid), direction)
+            packets.commit_step(packet, None)
+            flash(_("Moved."), "success")
+            return redirect(url_for("patient.my_questions") + f"#q-{qid}", 303)
+        packets.commit_step(packet, "questions")
+        return after_save("questions")
+    if request.method == "GET":
+        form = stamp(saved_form(), content)
+    return render_step("questions", "patient/my_questions.html", form=form, **ctx)
+
+
+@bp.post("/questions/add")
+def add_question():
+    """Add a question in your own words."""
+    packet = g.packet
+    form = OwnQuestionForm()
+    if form.validate_on_submit():
+        try:
+            packets.check_room(packet, "questions")
+        except packets.ListFull:
+            flash(full_message("questions"), "error")
+            return redirect(url_for("patient.my_questions"), 303)
+        packet.questions.append(PacketQuestion(
+            source="own", text=form.text.data, position=packets.next_position(packet.questions)))
+        packets.commit_step(packet, "questions")
+        flash(_("Your question was added."), "success")
+        return redirect(url_for("patient.my_questions"), 303)
+    mine = _ordered(packet)
+    order_form = stamp(make_order_form(mine)(formdata=None, data={
+        f"rank_{q.id}": str(q.top_rank) if q.top_rank else "" for q in mine}),
+        packets.step_content(packet, "questions"))
+    return render_step("questions", "patient/my_questions.html", form=order_form, mine=mine,
+                       add_form=form, delete_form=DeleteForm(formdata=None),
+                       limit=packets.LIMITS["questions"])
+
+
+@bp.route("/questions/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_question(item_id: int):
+    """Change the words of one of your questions."""
+    packet = g.packet
+    question = packets.child(packet, PacketQuestion, item_id) or abort(404)
+    base = packets.fingerprint(packets.item_content(question))
+    form = OwnQuestionForm(data={"text": question.text, "base": base}
+                           if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if form.base.data != base:
+            saved = OwnQuestionForm(formdata=None, data={"text": question.text})
+            form.base.data = base
+            return render_step("questions", "patient/question_edit.html", status=409,
+                               form=form, question=question, saved=differences(saved, form))
+        question.text = form.text.data
+        packets.commit_step(packet, None)
+        flash(_("Saved."), "success")
+        return redirect(url_for("patient.my_questions"), 303)
+    return render_step("questions", "patient/question_edit.html", form=form, question=question)
+
+
+@bp.post("/questions/<int:item_id>/delete")
+def delete_question(item_id: int):
+    """Remove a question from your list."""
+    packet = g.packet
+    question = packets.child(packet, PacketQuestion, item_id) or abort(404)
+    if DeleteForm().validate_on_submit():
+        packet.questions.remove(question)
+        packets.commit_step(packet, None)
+        flash(_("The question was removed."), "success")
+    return redirect(url_for("patient.my_questions"), 303)
+
+
+# Lists with add / edit / remove -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListKind:
+    step: str
+    kind: str  # key of packets.LIMITS
+    model: type
+    form: type
+    attr: str  # the packet's relationship
+    template: str
+    form_template: str
+    fill: Callable[[Any, Any], None]
+    data: Callable[[Any], dict[str, Any]]
+
+
+def _fill_medication(row, form):
+    row.name = form.name.data
+    row.drug_class = form.drug_class.data or None
+    for name in ("dose", "frequency", "purpose", "since_text", "side_effects"):
+        setattr(row, name, form[name].data or "")
+
+
+def _medication_data(row):
+    return {name: getattr(row, name) for name in (
+        "name", "drug_class", "dose", "frequency", "purpose", "since_text", "side_effects")}
+
+
+def _fill_treatment(row, form):
+    row.kind = form.kind.data
+    row.name = form.name.data or ""
+    row.when_text = form.when_text.data or ""
+    row.effect = form.effect.data
+    row.still_doing = bool(form.still_doing.data)
+    row.why_stopped = form.why_stopped.data or ""
+
+
+def _treatment_data(row):
+    return {name: getattr(row, name) for name in (
+        "kind", "name", "when_text", "effect", "still_doing", "why_stopped")}
+
+
+TEST_KEYS = set(vocab.keys(vocab.TEST_KINDS))
+
+
+def _fill_history(row, form):
+    row.kind = form.kind.data
+    if row.kind == "test" and form.test_kind.data and not form.name.data:
+        row.name = form.test_kind.data
+    else:
+        row.name = form.name.data
+    row.when_text = form.when_text.data or ""
+    row.detail = form.detail.data or ""
+
+
+def _history_data(row):
+    is_test_key = row.kind == "test" and row.name in TEST_KEYS
+    return {"kind": row.kind, "test_kind": row.name if is_test_key else "",
+            "name": "" if is_test_key else row.name, "when_text": row.when_text,
+            "detail": row.detail}
+
+
+KINDS = {
+    "medications": ListKind("medications", "medications", Medication, MedicationForm,
+                            "medications", "patient/medications.html",
+                            "patient/medication_form.html", _fill_medication, _medication_data),
+    "treatments": ListKind("treatments", "treatments", TreatmentTried, TreatmentForm,
+                           "treatments", "patient/treatments.html",
+                           "patient/treatment_form.html", _fill_treatment, _treatment_data),
+    "history": ListKind("history", "history", HistoryItem, HistoryItemForm, "history_items",
+                        "patient/history.html", "patient/history_item_form.html",
+                        _fill_history, _history_data),
+}
+
+
+def _add(kind: ListKind):
+    packet = g.packet
+    rows = getattr(packet, kind.attr)
+    form = kind.form()
+    if request.method == "GET" and request.args.get("kind") and kind.step == "history":
+        form = kind.form(formdata=None, data={"kind": request.args["kind"]})
+    if len(rows) >= packets.LIMITS[kind.kind]:
+        flash(full_message(kind.kind), "error")
+        return redirect(url_for(f"patient.{kind.step}"), 303)
+    if form.validate_on_submit():
+        row = kind.model(position=packets.next_position(rows))
+        kind.fill(row, form)
+        rows.append(row)
+        packets.commit_step(packet, None)
+        flash(_("Added."), "success")
+        if request.form.get("nav") == "another":
+            return redirect(url_for(f"patient.add_{kind.step}"), 303)
+        return redirect(url_for(f"patient.{kind.step}"), 303)
+    return render_step(kind.step, kind.form_template, form=form, row=None)
+
+
+def _edit(kind: ListKind, item_id: int):
+    packet = g.packet
+    row = packets.child(packet, kind.model, item_id) or abort(404)
+    base = packets.fingerprint(packets.item_content(row))
+    form = kind.form(data={**kind.data(row), "base": base} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        if form.base.data != base:
+            saved = kind.form(formdata=None, data=kind.data(row))
+            form.base.data = base
+            return render_step(kind.step, kind.form_template, status=409, form=form, row=row,
+                               saved=differences(saved, form))
+        kind.fill(row, form)
+        packets.commit_step(packet, None)
+        flash(_("Saved."), "success")
+        return redirect(url_for(f"patient.{kind.step}"), 303)
+    return render_step(kind.step, kind.form_template, form=form, row=row)
+
+
+def _delete(kind: ListKind, item_id: int):
+    packet = g.packet
+    row = packets.child(packet, kind.model, item_id) or abort(404)
+    if DeleteForm().validate_on_submit():
+        getattr(packet, kind.attr).remove(row)
+        packets.commit_step(packet, None)
+        flash(_("Removed."), "success")
+    return redirect(url_for(f"patient.{kind.step}"), 303)
+
+
+def _list_page(kind: ListKind, **extra):
+    packet = g.packet
+    form = SimpleStepForm()
+    if form.validate_on_submit():
+        packets.commit_step(packet, kind.step)
+        return after_save(kind.step)
+    form = stamp(SimpleStepForm(formdata=None), packets.step_content(packet, kind.step))
+    return render_step(kind.step, kind.template, form=form,
+                       rows=getattr(packet, kind.attr), delete_form=DeleteForm(formdata=None),
+                       limit=packets.LIMITS[kind.kind], **extra)
+
+
+@bp.route("/medications", methods=["GET", "POST"])
+def medications():
+    """Step 4: the medicines you take."""
+    return _list_page(KINDS["medications"])
+
+
+@bp.route("/medications/add", methods=["GET", "POST"])
+def add_medications():
+    """Add a medicine."""
+    return _add(KINDS["medications"])
+
+
+@bp.route("/medications/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_medications(item_id: int):
+    """Change a medicine."""
+    return _edit(KINDS["medications"], item_id)
+
+
+@bp.post("/medications/<int:item_id>/delete")
+def delete_medications(item_id: int):
+    """Remove a medicine."""
+    return _delete(KINDS["medications"], item_id)
+
+
+@bp.route("/treatments", methods=["GET", "POST"])
+def treatments():
+    """Step 5: treatments you have tried."""
+    return _list_page(KINDS["treatments"])
+
+
+@bp.route("/treatments/add", methods=["GET", "POST"])
+def add_treatments():
+    """Add a treatment."""
+    return _add(KINDS["treatments"])
+
+
+@bp.route("/treatments/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_treatments(item_id: int):
+    """Change a treatment."""
+    return _edit(KINDS["treatments"], item_id)
+
+
+@bp.post("/treatments/<int:item_id>/delete")
+def delete_treatments(item_id: int):
+    """Remove a treatment."""
+    return _delete(KINDS["treatments"], item_id)
+
+
+# Medical history ----------------------------------------------------------------------
+
+CONDITION_KEYS = set(vocab.keys(vocab.CONDITIONS))
+
+
+def _history_content(packet) -> Any:
+    return [packet.family_fibromyalgia, packet.history_note,
+            sorted(h.name for h in packet.history_items if h.kind == "condition")]
+
+
+def _history_form_data(packet) -> dict[str, Any]:
+    return {
+        "conditions": [h.name for h in packet.history_items
+                       if h.kind == "condition" and h.name in CONDITION_KEYS],
+        "family_fibromyalgia": packet.family_fibromyalgia,
+        "history_note": packet.history_note,
+    }
+
+
+@bp.route("/history", methods=["GET", "POST"])
+def history():
+    """Step 3: medical history: conditions, family, tests, surgeries, allergies."""
+    packet = g.packet
+    content = _history_content(packet)
+    others = [h for h in packet.history_items
+              if not (h.kind == "condition" and h.name in CONDITION_KEYS)]
+    ctx = {"rows": others, "delete_form": DeleteForm(formdata=None),
+           "limit": packets.LIMITS["history"]}
+    form = HistoryForm()
+    if form.validate_on_submit():
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            saved = HistoryForm(formdata=None, data=_history_form_data(packet))
+            return conflict("history", "patient/history.html", form, saved, content, **ctx)
+        new = set(form.conditions.data or []) - {
+            h.name for h in packet.history_items if h.kind == "condition"}
+        if len(packet.history_items) + len(new) > packets.LIMITS["history"]:
+            flash(full_message("history"), "error")
+            return render_step("history", "patient/history.html", form=form, **ctx)
+        packets.sync_conditions(packet, CONDITION_KEYS, form.conditions.data or [])
+        packet.family_fibromyalgia = form.family_fibromyalgia.data or None
+        packet.history_note = form.history_note.data or ""
+        packets.commit_step(packet, "history")
+        add = request.form.get("nav", "")
+        if add.startswith("add-") and add[4:] in {"test", "surgery_injury", "allergy",
+                                                  "condition"}:
+            return redirect(url_for("patient.add_history", kind=add[4:]), 303)
+        return after_save("history", content=_history_content(packet))
+    if request.method == "GET":
+        form = stamp(HistoryForm(formdata=None, data=_history_form_data(packet)), content)
+    return render_step("history", "patient/history.html", form=form, **ctx)
+
+
+@bp.route("/history/add", methods=["GET", "POST"])
+def add_history():
+    """Add a test, surgery, injury, allergy or another condition."""
+    return _add(KINDS["history"])
+
+
+@bp.route("/history/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_history(item_id: int):
+    """Change a line of your history."""
+    return _edit(KINDS["history"], item_id)
+
+
+@bp.post("/history/<int:item_id>/delete")
+def delete_history(item_id: int):
+    """Remove a line of your history."""
+    return _delete(KINDS["history"], item_id)

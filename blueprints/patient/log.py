@@ -1,0 +1,223 @@
+"""The symptom log, the body and symptom check, and the safety check."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.patient import bp
+from blueprints.patient.common import after_save, conflict, differences, render_step, stamp
+from blueprints.patient.forms import (
+    BodyCheckForm,
+    DeleteForm,
+    SafetyForm,
+    SimpleStepForm,
+    SymptomEntryForm,
+    area_data,
+    area_defaults,
+)
+from blueprints.patient.lists import full_message
+from content.safety import EMERGENCY_KEYS
+from content.safety import QUESTIONS as SAFETY_QUESTIONS
+from models import SymptomEntry
+from services import packets
+
+ENTRY_FIELDS = ("recorded_at", "pain", "fatigue", "where_text", "qualities", "worse_with",
+                "helped_with", "sleep_hours", "stiffness_minutes", "numbness", "spasms",
+                "headache", "digestive", "mood", "note")
+
+
+def clinic_now() -> datetime:
+    """The clinic's wall-clock time, as the log stores it."""
+    try:
+        zone = ZoneInfo(g.clinic.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("America/New_York")
+    return datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _entry_form_data(values: dict) -> dict:
+    data = {name: values.get(name) for name in ENTRY_FIELDS}
+    rested = values.get("rested")
+    data["rested"] = None if rested is None else ("yes" if rested else "no")
+    data.update(area_defaults(values.get("areas"), "areas_"))
+    return data
+
+
+def _fill_entry(entry: SymptomEntry, form: SymptomEntryForm) -> None:
+    entry.recorded_at = form.recorded_at.data.replace(second=0, microsecond=0)
+    entry.pain = form.pain.data
+    entry.fatigue = form.fatigue.data
+    entry.areas = area_data(form, "areas_")
+    entry.where_text = form.where_text.data or ""
+    entry.qualities = list(form.qualities.data or [])
+    entry.worse_with = list(form.worse_with.data or [])
+    entry.helped_with = list(form.helped_with.data or [])
+    entry.sleep_hours = form.sleep_hours.data
+    entry.rested = {"yes": True, "no": False}.get(form.rested.data)
+    entry.stiffness_minutes = form.stiffness_minutes.data
+    for name in ("numbness", "spasms", "headache", "digestive"):
+        setattr(entry, name, bool(form[name].data))
+    entry.mood = form.mood.data or None
+    entry.note = form.note.data or ""
+
+
+@bp.route("/log", methods=["GET", "POST"])
+def log():
+    """Step 6: the symptom log, newest first."""
+    packet = g.packet
+    form = SimpleStepForm()
+    if form.validate_on_submit():
+        packets.commit_step(packet, "log", flags=True)
+        return after_save("log")
+    form = stamp(SimpleStepForm(formdata=None), packets.step_content(packet, "log"))
+    entries = sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id), reverse=True)
+    return render_step("log", "patient/log.html", form=form, entries=entries,
+                       delete_form=DeleteForm(formdata=None), limit=packets.LIMITS["log"])
+
+
+@bp.route("/log/new", methods=["GET", "POST"])
+def add_entry():
+    """Add a log entry, starting from the last one's answers."""
+    packet = g.packet
+    if len(packet.symptom_entries) >= packets.LIMITS["log"]:
+        flash(full_message("log"), "error")
+        return redirect(url_for("patient.log"), 303)
+    if request.method == "GET":
+        form = SymptomEntryForm(formdata=None, data=_entry_form_data(
+            packets.new_entry_defaults(packet, clinic_now())))
+        return render_step("log", "patient/entry_form.html", form=form, entry=None,
+                           copied=packets.last_entry(packet) is not None)
+    form = SymptomEntryForm()
+    if form.validate_on_submit():
+        entry = SymptomEntry()
+        _fill_entry(entry, form)
+        packet.symptom_entries.append(entry)
+        packets.commit_step(packet, "log", flags=True)
+        flash(_("Your entry was saved."), "success")
+        return redirect(url_for("patient.log"), 303)
+    return render_step("log", "patient/entry_form.html", form=form, entry=None, copied=False)
+
+
+@bp.route("/log/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_entry(item_id: int):
+    """Change a log entry."""
+    packet = g.packet
+    entry = packets.child(packet, SymptomEntry, item_id) or abort(404)
+    base = packets.fingerprint(packets.item_content(entry))
+    values = {name: getattr(entry, name) for name in (*ENTRY_FIELDS, "rested", "areas")}
+    if request.method == "GET":
+        form = SymptomEntryForm(formdata=None, data=_entry_form_data(values))
+        form.base.data = base
+        return render_step("log", "patient/entry_form.html", form=form, entry=entry)
+    form = SymptomEntryForm()
+    if form.validate_on_submit():
+        if form.base.data != base:
+            saved = SymptomEntryForm(formdata=None, data=_entry_form_data(values))
+            form.base.data = base
+            return render_step("log", "patient/entry_form.html", status=409, form=form,
+                               entry=entry, saved=differences(saved, form))
+        _fill_entry(entry, form)
+        packets.commit_step(packet, "log", flags=True)
+        flash(_("Your entry was saved."), "success")
+        return redirect(url_for("patient.log"), 303)
+    return render_step("log", "patient/entry_form.html", form=form, entry=entry)
+
+
+@bp.post("/log/<int:item_id>/delete")
+def delete_entry(item_id: int):
+    """Remove a log entry."""
+    packet = g.packet
+    entry = packets.child(packet, SymptomEntry, item_id) or abort(404)
+    if DeleteForm().validate_on_submit():
+        packet.symptom_entries.remove(entry)
+        packets.commit_step(packet, None, flags=True)
+        flash(_("The entry was removed."), "success")
+    return redirect(url_for("patient.log"), 303)
+
+
+# Body and symptom check ---------------------------------------------------------------
+
+
+def _check_data(packet) -> dict:
+    check = packet.body_check
+    if check is None:
+        return {}
+
+    def yn(value):
+        return None if value is None else ("yes" if value else "no")
+
+    data = {"fatigue": check.fatigue, "unrefreshed": check.unrefreshed,
+            "cognitive": check.cognitive, "headaches": yn(check.headaches),
+            "lower_abdomen": yn(check.lower_abdomen), "depression": yn(check.depression),
+            "three_months": check.three_months}
+    data.update(area_defaults(check.areas, "areas_"))
+    return data
+
+
+@bp.route("/check", methods=["GET", "POST"])
+def check():
+    """Step 7: the body and symptom check (the past week)."""
+    packet = g.packet
+    content = packets.step_content(packet, "check")
+    form = BodyCheckForm()
+    if form.validate_on_submit():
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            saved = BodyCheckForm(formdata=None, data=_check_data(packet))
+            return conflict("check", "patient/check.html", form, saved, content)
+        row = packets.body_check(packet)
+        row.areas = area_data(form, "areas_")
+        row.fatigue, row.unrefreshed, row.cognitive = (
+            form.fatigue.data, form.unrefreshed.data, form.cognitive.data)
+        row.headaches = form.headaches.data == "yes"
+        row.lower_abdomen = form.lower_abdomen.data == "yes"
+        row.depression = form.depression.data == "yes"
+        row.three_months = form.three_months.data
+        packets.commit_step(packet, "check")
+        return after_save("check")
+    if request.method == "GET":
+        form = stamp(BodyCheckForm(formdata=None, data=_check_data(packet)), content)
+    return render_step("check", "patient/check.html", form=form)
+
+
+# Safety check -------------------------------------------------------------------------
+
+
+def _safety_data(packet) -> dict:
+    return {f"q_{a.question_key}": "yes" if a.answer else "no" for a in packet.safety_answers}
+
+
+@bp.route("/safety", methods=["GET", "POST"])
+def safety():
+    """Step 8: warning signs, asked one by one. An emergency "yes" shows "get help now"."""
+    packet = g.packet
+    content = packets.step_content(packet, "safety")
+    form = SafetyForm()
+    if request.method == "POST":
+        form.validate()  # for the messages next to unanswered questions
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            saved = SafetyForm(formdata=None, data=_safety_data(packet))
+            return conflict("safety", "patient/safety.html", form, saved, content,
+                            emergency=packets.emergency(packet))
+        # Save every answer given, even when some are missing: a "yes" must never be lost.
+        answers = {q.key: form[f"q_{q.key}"].data == "yes" for q in SAFETY_QUESTIONS
+                   if form[f"q_{q.key}"].data in {"yes", "no"}}
+        complete = len(answers) == len(SAFETY_QUESTIONS)
+        if answers:
+            packets.save_safety(packet, answers)
+            packets.commit_step(packet, "safety" if complete else None, flags=True)
+        emergency = any(answers.get(key) for key in EMERGENCY_KEYS)
+        if complete and not emergency:
+            return after_save("safety")
+        if complete:
+            flash(_("Your answers are saved."), "success")
+            return redirect(url_for("patient.safety") + "#get-help-now", 303)
+        stamp(form, packets.step_content(packet, "safety"))
+        return render_step("safety", "patient/safety.html", form=form,
+                           emergency=packets.emergency(packet), partial=bool(answers))
+    form = stamp(SafetyForm(formdata=None, data=_safety_data(packet)), content)
+    return render_step("safety", "patient/safety.html", form=form,
+                       emergency=packets.emergency(packet))

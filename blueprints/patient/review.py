@@ -1,0 +1,103 @@
+"""Review and send: every answer on one page, submit once, then the confirmation and print."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.patient import bp
+from blueprints.patient.common import conflict, render_step, stamp
+from blueprints.patient.forms import AREA_GROUPS, DeleteForm, SubmitForm
+from content import body, vocab
+from content.safety import QUESTIONS as SAFETY_QUESTIONS
+from services import packets
+
+
+def _missing(packet):
+    return packets.missing_for_submit(packet, {
+        "reason": _("About the visit: the main reason for your visit"),
+        "dob": _("About the visit: your date of birth"),
+        "safety": _("Safety check: please answer every question"),
+    })
+
+
+def answers_context(packet) -> dict:
+    """What the review and print pages show (no scores: those are for the clinic only)."""
+    return {
+        "vocab": vocab,
+        "area_labels": {a.key: a.label for a in body.AREAS},
+        "safety_questions": SAFETY_QUESTIONS,
+        "safety_answers": {a.question_key: a.answer for a in packet.safety_answers},
+        "entries": sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id)),
+        "area_groups": AREA_GROUPS,
+        "sss_labels": body.SSS_ITEMS,
+        "sss_extras": body.SSS_EXTRAS,
+        "emergency": packets.emergency(packet),
+    }
+
+
+@bp.route("/review", methods=["GET", "POST"])
+def review():
+    """Step 9: every answer with "change" links; send it when the required parts are there."""
+    packet = g.packet
+    content = packets.step_content(packet, "review")
+    form = SubmitForm()
+    ctx = answers_context(packet)
+    if form.validate_on_submit():
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            saved = SubmitForm(formdata=None, data={"closing_words": packet.closing_words})
+            return conflict("review", "patient/review.html", form, saved, content,
+                            missing=_missing(packet), **ctx)
+        try:
+            if (form.closing_words.data or "") != (packet.closing_words or ""):
+                packet.closing_words = form.closing_words.data or ""
+                packets.commit_step(packet, "review")
+        except packets.ReadOnly:
+            return _already_sent()
+        missing = _missing(packet)
+        if missing:
+            stamp(form, packets.step_content(packet, "review"))
+            return render_step("review", "patient/review.html", status=422, form=form,
+                               missing=missing, tried=True, **ctx)
+        if packets.submit(packet, ip=request.remote_addr):
+            return redirect(url_for("patient.done"), 303)
+        return _already_sent()
+    if request.method == "GET":
+        form = stamp(SubmitForm(formdata=None, data={"closing_words": packet.closing_words}),
+                     content)
+    return render_step("review", "patient/review.html", form=form, missing=_missing(packet),
+                       **ctx)
+
+
+def clinic_time(moment):
+    """A UTC instant in the clinic's wall-clock time, as patients read times."""
+    if moment is None:
+        return None
+    try:
+        zone = ZoneInfo(g.clinic.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("America/New_York")
+    return moment.astimezone(zone)
+
+
+def _already_sent():
+    flash(_("Your answers were already sent. Nothing else was changed."), "success")
+    return redirect(url_for("patient.done"), 303)
+
+
+@bp.get("/done")
+def done():
+    """The confirmation after sending (and what a sent packet shows)."""
+    packet = g.packet
+    if packet.is_editable:
+        return redirect(url_for("patient.review"), 303)
+    return render_template("patient/done.html", form=DeleteForm(formdata=None),
+                           sent_at=clinic_time(packet.submitted_at))
+
+
+@bp.get("/print")
+def print_view():
+    """Your answers in print form."""
+    return render_template("patient/print.html", **answers_context(g.packet))

@@ -1,0 +1,37 @@
+"""Forms of the public entry: starting, resuming by code, and the date-of-birth check."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField
+from wtforms.validators import InputRequired, Length
+
+from blueprints.patient.forms import PlainTranslations
+
+
+class PortalForm(FlaskForm):
+    class Meta:
+        def get_translations(self, form):
+            return PlainTranslations()
+
+
+class StartForm(PortalForm):
+    """The "Start" button: CSRF only."""
+
+
+class CodeForm(PortalForm):
+    code = StringField(
+        _l("Your code"),
+        validators=[InputRequired(_l("Please type your code.")),
+                    Length(max=40, message=_l("That is longer than a code. Please check it."))],
+        description=_l("10 letters and numbers, like ABCDE-23456."),
+    )
+
+
+class DobForm(PortalForm):
+    date_of_birth = DateField(
+        _l("Your date of birth"),
+        validators=[InputRequired(_l("Please enter your date of birth."))],
+        description=_l("To keep your answers private, we check it is you."),
+    )

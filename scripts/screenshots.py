@@ -1,0 +1,171 @@
+"""Drive a real browser through the patient's steps and save screenshots (`make screenshots`).
+
+Serves the app on loopback with a scratch SQLite database and the demo clinic, walks
+/c/demo -> Start -> every step -> send, at 360 px and 1280 px wide, and writes PNGs to
+docs/screenshots/ (or the folder given as the first argument).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import threading
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+WIDTHS = {"phone": (360, 800), "desktop": (1280, 900)}
+
+
+def serve(tmp: Path):
+    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'screens.sqlite3'}"
+    os.environ["RATELIMIT_ENABLED"] = "false"
+    os.environ.setdefault("VISITPREP_INSTANCE_DIR", str(tmp))
+    from werkzeug.serving import make_server
+
+    from app import create_app
+    from extensions import db
+    from services.demo import seed_demo
+
+    app = create_app()
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.engine.dispose()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def shrink(path: Path) -> None:
+    """Fewer colours: the committed PNGs stay small and text stays sharp."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=96, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
+def walk(page, base: str, shot) -> None:
+    """The patient's way through, with a picture of each main step."""
+    page.goto(f"{base}/c/demo")
+    shot("01-start")
+    page.get_by_role("button", name="Start").click()
+    shot("02-keep-link")
+    page.get_by_role("link", name="I saved it. Go on").click()
+
+    page.get_by_label("Your name").fill("Ana Ruiz")
+    page.get_by_label("Your date of birth").fill("1975-02-03")
+    page.get_by_label("My pain is getting worse").check()
+    page.get_by_label("I am not sleeping well").check()
+    page.get_by_label("The main reason for your visit, in your own words").fill(
+        "My lower back and shoulders hurt most days, and I sleep badly.")
+    shot("03-about-the-visit")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.locator("details.topic summary").first.click()
+    page.locator("details.topic input[type=checkbox]").first.check()
+    page.locator("details.topic summary").nth(3).click()
+    page.locator("details.topic").nth(3).locator("input[type=checkbox]").first.check()
+    shot("04-question-bank")
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("Your question").fill("Could my poor sleep make the pain worse?")
+    page.get_by_role("button", name="Add my question").click()
+    page.locator("select.rank").first.select_option("1")
+    shot("05-my-questions", at="h1")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_label("Depression").check()
+    page.get_by_label("I'm not sure").check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_role("link", name="Add a medicine").click()
+    page.get_by_label("Name of the medicine").fill("Duloxetine")
+    page.get_by_label("Dose").fill("60 mg")
+    page.get_by_label("How often do you take it?").select_option("once_day")
+    page.get_by_role("button", name="Save", exact=True).click()
+    shot("06-medicines")
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_role("link", name="Add a treatment").click()
+    page.get_by_label("What did you try?").select_option("physical_therapy")
+    page.get_by_label("It helped").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_role("link", name="Add an entry").click()
+    page.get_by_label("When was this?").fill(datetime.now().strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#pain-6").check()
+    page.get_by_label("Lower back").check()
+    page.get_by_label("Left shoulder").check()
+    shot("07-log-entry", at="h1")
+    page.get_by_role("button", name="Save this entry").click()
+    page.get_by_role("button", name="Save and continue").click()
+
+    page.get_by_label("Lower back").check()
+    for name in ("fatigue", "unrefreshed", "cognitive"):
+        page.locator(f"#{name}-2").check()
+    for name in ("headaches", "lower_abdomen", "depression"):
+        page.locator(f"#{name}-1").check()
+    page.locator("#three_months-0").check()
+    shot("08-body-check")
+    page.get_by_role("button", name="Save and continue").click()
+
+    for radio in page.locator("input[type=radio][value=no]").all():
+        radio.check()
+    page.locator("#q_bladder-0").check()
+    shot("09-safety-get-help-now", at="#get-help-now")
+    page.locator("#q_bladder-1").check()
+    page.get_by_role("button", name="Save and continue").click()
+
+    shot("10-review", at="#missing, .lead")
+    page.get_by_role("button", name="Send my answers").click()
+    shot("11-sent")
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        server, base = serve(Path(tmp))
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+                    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run"])
+                for label, (width, height) in WIDTHS.items():
+                    context = browser.new_context(viewport={"width": width, "height": height})
+                    page = context.new_page()
+
+                    def shot(name: str, full: bool = False, at: str | None = None,
+                             page=page, label=label) -> None:
+                        path = out / f"{name}-{label}.png"
+                        page.wait_for_load_state("networkidle")
+                        if at:
+                            page.locator(at).first.evaluate("el => el.scrollIntoView()")
+                        else:
+                            page.evaluate("window.scrollTo(0, 0)")
+                        page.screenshot(path=str(path), full_page=full)
+                        shrink(path)
+                        print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+                    walk(page, base, shot)
+                    context.close()
+                browser.close()
+        finally:
+            server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
