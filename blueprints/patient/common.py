@@ -32,7 +32,7 @@ STEPS: dict[str, tuple[Any, str]] = {
 
 #: Pages a sent packet still shows; every other page goes to the confirmation.
 READ_ONLY_PAGES = {"patient.done", "patient.print_view", "patient.home", "patient.leave",
-                   "patient.summary_page", "patient.summary_pdf", "patient.summary_csv"}
+                   "patient.summary", "patient.summary_pdf", "patient.summary_csv"}
 #: POSTs allowed after submit: they change nothing in the packet.
 POST_AFTER_SUBMIT = {"patient.leave"}
 

@@ -6,7 +6,7 @@ notes. Only a submitted or reviewed packet has a copy; anything else is a 404.
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, session
+from flask import Response, abort, g, render_template, request
 
 from blueprints.patient import bp
 from extensions import db
@@ -15,25 +15,10 @@ from services.export_csv import symptom_log_csv_bytes
 from services.pdf import page_size_for, render_pdf
 from services.summary import Summary, build_summary, load_packet
 
-#: The Flask session key where the patient's way in (invitation or start link) keeps
-#: the id of the one packet this browser may see.
-PACKET_SESSION_KEY = "packet_id"
-
-
-def current_packet_id() -> int | None:
-    """The id of this patient session's packet, or None when there is none.
-
-    Set by the patient's way in (the portal's date-of-birth check or the start link)
-    under `session["packet_id"]`; nothing in a URL or form can change which packet
-    these pages show.
-    """
-    value = session.get(PACKET_SESSION_KEY)
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
 
 def _patient_summary() -> tuple[object, Summary]:
-    packet_id = current_packet_id()
-    packet = load_packet(packet_id) if packet_id is not None else None
+    """The session's own packet (loaded by the blueprint's before_request), once sent."""
+    packet = load_packet(g.packet.id)
     if packet is None or packet.status not in {"submitted", "reviewed"}:
         abort(404)
     return packet, build_summary(packet, audience="patient")

@@ -14,7 +14,11 @@ import pytest
 from flask import redirect, render_template, session
 from playwright.sync_api import expect
 
+from extensions import db
+from models import Packet
+from services.patient_session import log_in
 from services.summary import build_summary, load_packet
+from services.tokens import create_resume_link
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import make_clinic, make_staff
 from tests.summary.builders import add_note, make_full_packet
@@ -37,7 +41,11 @@ def summary_app(app):
         )
 
     def patient_enter(packet_id):
-        session["packet_id"] = packet_id
+        # What the portal does after a good date of birth: the session opens through a link.
+        packet = db.session.get(Packet, packet_id)
+        link, _token, _code = create_resume_link(packet, 30)
+        db.session.commit()
+        log_in(session, packet, link)
         return redirect("/p/summary", 303)
 
     app.add_url_rule("/test-only/staff-summary/<int:packet_id>", "test_staff_summary", staff_page)

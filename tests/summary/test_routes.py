@@ -100,9 +100,18 @@ def test_staff_of_the_other_clinic_cannot_reach_ours(app, clinic, other_clinic, 
 
 
 def patient_client(app, packet_id):
+    """A browser session opened through the packet's own resume link, as the portal does."""
+    from extensions import db
+    from models import Packet
+    from services.patient_session import log_in
+    from services.tokens import create_resume_link
+
+    packet = db.session.get(Packet, packet_id)
+    link, _token, _code = create_resume_link(packet, 30)
+    db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["packet_id"] = packet_id
+        log_in(session, packet, link)
     return client
 
 
@@ -129,12 +138,16 @@ def test_patient_sees_their_submitted_summary_without_scores_or_notes(app, clini
 
 
 @pytest.mark.parametrize("path", ["/p/summary", "/p/summary.pdf", "/p/summary/log.csv"])
-def test_patient_without_a_packet_or_with_a_draft_gets_404(app, clinic, path):
+def test_patient_without_a_session_or_with_a_draft_gets_no_summary(app, clinic, path):
     draft = make_full_packet(clinic, days=1, status="draft")
-    assert app.test_client().get(path).status_code == 404
+    # No patient session at all: the patient area's own "use your link" page.
+    assert app.test_client().get(path).status_code == 403
     assert patient_client(app, draft.id).get(path).status_code == 404
-    assert patient_client(app, 999999).get(path).status_code == 404
-    assert patient_client(app, str(draft.id)).get(path).status_code == 404
+    # A forged session naming a packet its link does not open reaches nothing.
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["packet_id"], session["link_id"] = draft.id, 999999
+    assert client.get(path).status_code == 403
 
 
 def test_reviewed_packets_still_have_a_patient_copy(app, clinic):
