@@ -7,8 +7,8 @@ request. `now()` is the one clock: tests replace it to step past the time-outs.
 from __future__ import annotations
 
 import hashlib
-import io
 import hmac
+import io
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
