@@ -16,6 +16,7 @@ from models import ROLES, AuditEvent, Clinic, ClinicQuestion, ClinicTopic, Staff
 from services.audit import record
 from services.clinics import ClinicError, create_staff, end_sessions
 from services.passwords import hash_password, one_time_password
+from services.queue import MAX_ID
 
 AUDIT_PAGE = 50
 
@@ -35,6 +36,8 @@ def staff_of(clinic_id: int) -> list[StaffUser]:
 
 
 def staff_member(admin: StaffUser, user_id: int) -> StaffUser | None:
+    if not 0 < user_id <= MAX_ID:
+        return None
     return db.session.scalar(
         db.select(StaffUser).where(StaffUser.id == user_id, StaffUser.clinic_id == admin.clinic_id)
     )
@@ -122,6 +125,8 @@ def topics_of(clinic_id: int) -> list[ClinicTopic]:
 
 
 def topic_of(admin: StaffUser, topic_id: int) -> ClinicTopic | None:
+    if not 0 < topic_id <= MAX_ID:
+        return None
     return db.session.scalar(
         db.select(ClinicTopic).where(ClinicTopic.id == topic_id,
                                      ClinicTopic.clinic_id == admin.clinic_id)
@@ -129,6 +134,8 @@ def topic_of(admin: StaffUser, topic_id: int) -> ClinicTopic | None:
 
 
 def question_of(admin: StaffUser, question_id: int) -> ClinicQuestion | None:
+    if not 0 < question_id <= MAX_ID:
+        return None
     return db.session.scalar(
         db.select(ClinicQuestion).where(ClinicQuestion.id == question_id,
                                         ClinicQuestion.clinic_id == admin.clinic_id)

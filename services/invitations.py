@@ -7,6 +7,7 @@ from datetime import date, datetime
 from extensions import db
 from models import Appointment, PacketLink, StaffUser, utcnow
 from services.audit import record
+from services.queue import MAX_ID
 from services.tokens import create_invitation
 
 
@@ -16,6 +17,8 @@ def patient_link(base_url: str, token: str) -> str:
 
 
 def appointment_for_staff(appointment_id: int, user: StaffUser) -> Appointment | None:
+    if not 0 < appointment_id <= MAX_ID:
+        return None
     return db.session.scalar(
         db.select(Appointment).where(
             Appointment.id == appointment_id, Appointment.clinic_id == user.clinic_id

@@ -27,6 +27,8 @@ from models import (
 )
 
 PAGE_SIZE = 25
+#: Ids are 32-bit integers; a larger one in a URL would be a database error on PostgreSQL.
+MAX_ID = 2**31 - 1
 #: The queue's tabs: three packet statuses and the invitations nobody has opened yet.
 VIEWS = ("submitted", "reviewed", "draft", "unopened")
 LEVELS = tuple(range(FLAG_EMERGENCY, FLAG_NONE - 1, -1))
@@ -70,7 +72,10 @@ class Cursor:
                 when = date.fromisoformat(raw)
         except ValueError:
             return None
-        return cls(int(match.group(1)), when, int(match.group(3)))
+        ident = int(match.group(3))
+        if ident > MAX_ID:
+            return None
+        return cls(int(match.group(1)), when, ident)
 
 
 @dataclass

@@ -13,12 +13,15 @@ from sqlalchemy import update
 from extensions import db
 from models import Packet, StaffNote, StaffUser, utcnow
 from services.audit import record
+from services.queue import MAX_ID
 
 NOTE_MAX = 2000
 
 
 def packet_for_staff(packet_id: int, user: StaffUser) -> Packet | None:
     """The packet if it belongs to the user's clinic; None for anything else."""
+    if not 0 < packet_id <= MAX_ID:
+        return None
     return db.session.scalar(
         db.select(Packet).where(Packet.id == packet_id, Packet.clinic_id == user.clinic_id)
     )

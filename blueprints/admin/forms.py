@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,11 +17,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from blueprints.auth.forms import StaffForm
+
 ROLE_CHOICES = [("reception", _l("Reception")), ("admin", _l("Admin"))]
 PHONE = Regexp(r"^[0-9+()\-. ]*$", message=_l("Use digits, spaces and + ( ) - . only."))
 
 
-class StaffInviteForm(FlaskForm):
+class StaffInviteForm(StaffForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter their email.")),
                                                 Length(max=254)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
@@ -30,27 +31,27 @@ class StaffInviteForm(FlaskForm):
                       validators=[DataRequired(_l("Choose a role."))])
 
 
-class RoleForm(FlaskForm):
+class RoleForm(StaffForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES,
                        validators=[DataRequired(_l("Choose a role."))])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(StaffForm):
     """A button that changes something: only the CSRF token travels."""
 
 
-class MoveForm(FlaskForm):
+class MoveForm(StaffForm):
     direction = SelectField(choices=[("up", _l("Up")), ("down", _l("Down"))],
                             validators=[DataRequired()])
 
 
-class TopicForm(FlaskForm):
+class TopicForm(StaffForm):
     title = StringField(_l("Topic title"), validators=[DataRequired(_l("Enter a title.")),
                                                        Length(max=120)])
     blurb = StringField(_l("Short description"), validators=[Optional(), Length(max=300)])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(StaffForm):
     topic = SelectField(_l("Topic"), coerce=int,
                         validators=[DataRequired(_l("Choose a topic."))])
     text = TextAreaField(
@@ -62,7 +63,7 @@ class QuestionForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(StaffForm):
     name = StringField(_l("Clinic name"), validators=[DataRequired(_l("Enter the clinic's name.")),
                                                       Length(max=120)])
     phone = StringField(_l("Clinic phone number"), description=_l("Shown to patients."),
@@ -89,12 +90,14 @@ class SettingsForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(StaffForm):
     class Meta:
         csrf = False
 
     person = SelectField(_l("Person"), coerce=int, default=0, validators=[Optional()])
-    action = SelectField(_l("Action"), default="", validators=[Optional()])
+    #: Any action name may be asked for (one not in the log yet simply matches nothing).
+    action = SelectField(_l("Action"), default="", validate_choice=False,
+                         validators=[Optional(), Length(max=60)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 

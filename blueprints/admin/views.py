@@ -19,6 +19,7 @@ from blueprints.admin.forms import (
 )
 from services import admin as admin_service
 from services.admin import AdminError
+from services.queue import MAX_ID
 
 #: A new account's one-time password, kept in the session from POST to the page that shows it.
 SHOW_ONCE = "password_to_show"
@@ -303,14 +304,19 @@ def audit():
     form.person.choices = [(0, _("Anyone"))] + [(u.id, u.email) for u in people]
     form.action.choices = [("", _("Any action"))] + [
         (a, a) for a in admin_service.audit_actions(current_user.clinic_id)]
+    asked = request.args.get("action", "")[:60]
+    if asked and asked not in dict(form.action.choices):
+        form.action.choices.append((asked, asked))
     filters = admin_service.AuditFilters()
     if request.args and form.validate():
         filters = admin_service.AuditFilters(
             actor_id=form.person.data or None, action=form.action.data or "",
             date_from=form.date_from.data, date_to=form.date_to.data)
     try:
-        before = int(request.args.get("before", "")[:12]) or None
+        before = int(request.args.get("before", "")[:10]) or None
     except ValueError:
+        before = None
+    if before is not None and not 0 < before <= MAX_ID:
         before = None
     rows, more = admin_service.audit_page(current_user.clinic_id, filters, before)
     args = {k: v for k, v in request.args.items() if k != "before" and v}

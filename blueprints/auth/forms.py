@@ -13,7 +13,21 @@ from services.passwords import MAX_LENGTH, password_problem
 _LONG = 1000
 
 
-class LoginForm(FlaskForm):
+def _drop_nul(value):
+    """PostgreSQL text cannot hold NUL; no person types one, so it is dropped, not stored."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class StaffForm(FlaskForm):
+    """Base of every staff form: strips NUL characters from whatever is typed."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            filters = [*unbound_field.kwargs.get("filters", []), _drop_nul]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+
+class LoginForm(StaffForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(_l("Enter your email.")), Length(max=254)],
@@ -26,7 +40,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(StaffForm):
     code = StringField(
         _l("6-digit code"),
         description=_l("Open your authenticator app and type the code it shows now."),
@@ -40,7 +54,7 @@ class CodeForm(FlaskForm):
             raise ValidationError(_l("The code is 6 digits, like 123456."))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(StaffForm):
     new_password = PasswordField(
         _l("New password"),
         description=_l("At least 12 characters. A few words you will remember work well."),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from blueprints.auth.forms import StaffForm
 from services.queue import VIEWS
 from services.review import NOTE_MAX
 
@@ -16,7 +16,7 @@ EARLIEST_BIRTH = date(1900, 1, 1)
 _BAD_DATE = _l("Enter a real date, like 2026-03-15.")
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(StaffForm):
     """The queue's filters: read from the query string, so no CSRF token (a GET changes nothing)."""
 
     class Meta:
@@ -51,7 +51,7 @@ class QueueFilterForm(FlaskForm):
             raise ValidationError(_l("The end date must be on or after the start date."))
 
 
-class NoteForm(FlaskForm):
+class NoteForm(StaffForm):
     body = TextAreaField(
         _l("Add a note"),
         description=_l("Only clinic staff see notes. Notes can't be changed once added."),
@@ -63,11 +63,11 @@ class NoteForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(StaffForm):
     """A button that changes something: only the CSRF token travels."""
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(StaffForm):
     patient_name = StringField(
         _l("Patient's name"),
         validators=[DataRequired(_l("Enter the patient's name.")), Length(max=120)],

@@ -87,12 +87,13 @@ def test_second_receptionist_is_told_not_silently_ignored(app, logged_in, packet
 def test_mark_reviewed_is_one_transition_under_concurrency(app, clinic, receptionist, packet):
     """Eight threads, each with its own connection, race to mark the same packet."""
     outcomes, errors = [], []
+    user_id, packet_id = receptionist.id, packet.id  # read once: the fixtures' session is not shared
 
     def worker():
         try:
             with app.app_context():
-                user = db.session.get(type(receptionist), receptionist.id)
-                row = db.session.get(Packet, packet.id)
+                user = db.session.get(type(receptionist), user_id)
+                row = db.session.get(Packet, packet_id)
                 outcomes.append(review.mark_reviewed(row, user).outcome)
                 db.session.remove()
         except Exception as exc:  # noqa: BLE001 - any error fails the test below
