@@ -24,6 +24,7 @@ from blueprints.reception.forms import ActionForm, AppointmentForm, NoteForm, Qu
 from models import Appointment, Packet
 from services import invitations, review
 from services import queue as queue_service
+from services.formatting import format_datetime
 from services.summary import build_summary
 
 #: Query-string keys the queue understands; "back to the queue" keeps only these.
@@ -48,6 +49,17 @@ def _clinic_now() -> datetime:
     """The clinic's wall-clock time, which is how appointments are stored."""
     zone = ZoneInfo(current_user.clinic.timezone or current_app.config["TIMEZONE_DEFAULT"])
     return datetime.now(zone).replace(tzinfo=None)
+
+
+@bp.app_template_filter("clinic_time")
+def clinic_time(value: datetime | None) -> str:
+    """A UTC instant in the staff member's clinic's wall-clock time, for staff pages."""
+    if value is None:
+        return ""
+    zone = current_app.config["TIMEZONE_DEFAULT"]
+    if current_user and current_user.is_authenticated:
+        zone = current_user.clinic.timezone or zone
+    return format_datetime(value.astimezone(ZoneInfo(zone)))
 
 
 def _queue_query(args) -> str:
