@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload
@@ -128,7 +128,10 @@ def packet_page(
             if filters.date_to is not None:
                 query = query.where(Packet.visit_date <= filters.date_to)
             if after is not None and segment == after.segment and isinstance(after.when, date):
+                # The plain ">=" lets the index range start at the cursor; the OR then
+                # skips the rows of that same day already shown.
                 query = query.where(
+                    Packet.visit_date >= after.when,
                     or_(
                         Packet.visit_date > after.when,
                         and_(Packet.visit_date == after.when, Packet.id > after.id),
@@ -187,6 +190,7 @@ def unopened_page(
         query = query.where(_name_match(Appointment.patient_name, filters.name))
     if after is not None and isinstance(after.when, datetime):
         query = query.where(
+            Appointment.scheduled_for >= after.when,
             or_(
                 Appointment.scheduled_for > after.when,
                 and_(Appointment.scheduled_for == after.when, Appointment.id > after.id),
@@ -200,14 +204,21 @@ def unopened_page(
     return Page(rows[:limit], next_cursor)
 
 
+#: The doctor filter lists the doctors of appointments this many days ahead (a short
+#: index range, so the list stays fast with a year of bookings); a doctor chosen from an
+#: older link is added back by the view.
+DOCTOR_WINDOW_DAYS = 60
+
+
 def doctors(clinic_id: int, today: date, limit: int = 200) -> list[str]:
-    """The doctors of upcoming appointments, for the queue's filter."""
+    """The doctors of the coming weeks' appointments, for the queue's filter."""
     start = datetime.combine(today, datetime.min.time())
     names = db.session.scalars(
         db.select(Appointment.doctor)
         .where(
             Appointment.clinic_id == clinic_id,
             Appointment.scheduled_for >= start,
+            Appointment.scheduled_for < start + timedelta(days=DOCTOR_WINDOW_DAYS),
             Appointment.doctor != "",
         )
         .distinct()
