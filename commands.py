@@ -88,9 +88,12 @@ def demo_seed() -> None:
 @retention_cli.command("purge")
 def retention_purge() -> None:
     """Delete packets and appointments older than each clinic keeps them; say how many."""
-    from services.retention import purge
+    from services.retention import LOGIN_RECORDS_DAYS, purge, purge_login_records
 
     results = purge()
+    old = purge_login_records()
+    click.echo(f"Deleted {old} staff session and login attempt record(s) older than "
+               f"{LOGIN_RECORDS_DAYS} days.")
     if not results:
         click.echo("No clinics.")
     for result in results:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, or_, select
 
 from extensions import db
-from models import Appointment, Clinic, Packet
+from models import Appointment, Clinic, LoginAttempt, Packet, StaffSession
 from services.audit import record
 
 
@@ -59,6 +59,25 @@ def purge_clinic(clinic: Clinic, today: date) -> PurgeResult:
                    "before": day.isoformat()})
     db.session.commit()
     return PurgeResult(clinic, packets, appointments)
+
+
+#: Ended staff sessions and login attempts are kept this long, for investigations.
+LOGIN_RECORDS_DAYS = 90
+
+
+def purge_login_records(now: datetime | None = None) -> int:
+    """Delete staff sessions and login attempts older than LOGIN_RECORDS_DAYS."""
+    before = (now or datetime.now(UTC)) - timedelta(days=LOGIN_RECORDS_DAYS)
+    sessions = db.session.execute(
+        delete(StaffSession).where(StaffSession.last_seen_at < before)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    attempts = db.session.execute(
+        delete(LoginAttempt).where(LoginAttempt.at < before)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return sessions + attempts
 
 
 def purge(today: date | None = None) -> list[PurgeResult]:

@@ -50,3 +50,23 @@ def test_purge_deletes_only_what_is_past_retention(app, runner):
 
 def test_purge_with_no_clinics(runner):
     assert "No clinics" in runner.invoke(args=["retention", "purge"]).output
+
+
+def test_old_login_records_are_purged(app, runner):
+    from models import LoginAttempt, StaffSession
+    from tests.factories import make_staff
+
+    clinic = make_clinic("c", "C")
+    user = make_staff(clinic)
+    old = utcnow() - timedelta(days=91)
+    db.session.add_all([
+        StaffSession(token_hash="a" * 64, user_id=user.id, created_at=old, last_seen_at=old),
+        StaffSession(token_hash="b" * 64, user_id=user.id),
+        LoginAttempt(email=user.email, succeeded=False, at=old),
+        LoginAttempt(email=user.email, succeeded=True),
+    ])
+    db.session.commit()
+    result = runner.invoke(args=["retention", "purge"])
+    assert "Deleted 2 staff session and login attempt record(s)" in result.output
+    assert db.session.scalar(db.select(db.func.count(StaffSession.id))) == 1
+    assert db.session.scalar(db.select(db.func.count(LoginAttempt.id))) == 1

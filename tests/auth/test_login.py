@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pyotp
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from extensions import db
 from models import AuditEvent, LoginAttempt, StaffSession, StaffUser
@@ -355,3 +357,24 @@ def test_csrf_failure_on_login_keeps_the_email_but_not_the_password(client, rece
     html = response.get_data(as_text=True)
     assert "kept@example.com" in html and "secret-typed-pw" not in html
     assert csrf_from(html)
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(email=st.text(max_size=300), password=st.text(max_size=300))
+def test_login_form_fuzz_never_5xx(client, receptionist, email, password):
+    response = post_form(client, "/reception/login", {"email": email, "password": password},
+                         page="/")
+    assert response.status_code in (200, 303)
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(current=st.text(max_size=50), new=st.text(max_size=200))
+def test_change_password_form_fuzz_never_5xx(client, receptionist, current, new):
+    if staff_cookie(client) is None:
+        login(client, receptionist.email)
+    response = post_form(client, "/reception/account/password",
+                         {"current_password": current, "new_password": new,
+                          "confirm_password": new})
+    assert response.status_code in (200, 303)
