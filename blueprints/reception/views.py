@@ -282,10 +282,13 @@ def unlock(appointment_id: int):
     return redirect(url_for("reception.appointments"), 303)
 
 
-@bp.post("/appointments/<int:appointment_id>/cancel")
+@bp.route("/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
 def cancel(appointment_id: int):
-    """Cancel an appointment; its link stops working."""
+    """Ask, then cancel an appointment; its link stops working."""
     appointment = _appointment_or_404(appointment_id)
+    if request.method == "GET":
+        return render_template("reception/cancel.html", appointment=appointment,
+                               action_form=ActionForm())
     if not ActionForm().validate_on_submit():
         abort(400)
     if invitations.cancel(appointment, current_user, ip=_ip()):

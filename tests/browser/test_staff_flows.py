@@ -44,6 +44,8 @@ def log_in(page, base, email, password):
 def test_receptionist_reviews_the_demo_queue(page, live_server, console_errors):
     demo = seed_demo()
     email, _, password = demo.accounts[0]
+    page.goto(f"{live_server}/reception/login")
+    shoot(page, "login")
     log_in(page, live_server, email, password)
     expect(page.get_by_role("heading", name="Summaries to review")).to_be_visible()
     names = page.locator(".queue-table tbody tr td:first-child a").all_inner_texts()
@@ -75,7 +77,11 @@ def test_receptionist_reviews_the_demo_queue(page, live_server, console_errors):
     page.get_by_role("link", name="Reviewed", exact=True).click()
     expect(page.get_by_role("link", name="Maria Lopez")).to_be_visible()
 
+    page.get_by_role("link", name="Invitations not opened").click()
+    expect(page.get_by_role("cell", name="Robert Nguyen")).to_be_visible()
+    shoot(page, "queue-unopened")
     page.get_by_role("link", name="Appointments").click()
+    shoot(page, "appointments")
     page.get_by_role("link", name="New invitation").first.click()
     page.get_by_label("Patient's name").fill("Jordan Ellis")
     page.get_by_label("Date of birth").fill("1984-02-29")
