@@ -180,3 +180,25 @@ def test_appointment_form_fuzz_never_5xx(logged_in, name, dob, visit, time, doct
     response = create(logged_in, patient_name=name, date_of_birth=dob, visit_date=visit,
                       visit_time=time, doctor=doctor)
     assert response.status_code in (200, 303)
+
+
+def test_tokens_and_passwords_never_reach_the_logs(app, client, receptionist, caplog):
+    """SECURITY A8: a sentinel scan of everything logged while logging in and making links."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    login(client, receptionist.email, "sentinel-wrong-password-991")
+    login(client, receptionist.email)
+    response = create(client)
+    link = link_on(client.get(response.location).get_data(as_text=True))
+    token = link.rsplit("/", 1)[1]
+    appointment = db.session.scalar(db.select(Appointment))
+    csrf = csrf_for(client, "/reception/appointments")
+    response = client.post(f"/reception/appointments/{appointment.id}/reissue",
+                           data={"csrf_token": csrf})
+    second = link_on(client.get(response.location).get_data(as_text=True)).rsplit("/", 1)[1]
+    text = caplog.text
+    for secret in (token, second, "sentinel-wrong-password-991", "a long enough test password"):
+        assert secret not in text
+    events = db.session.scalars(db.select(AuditEvent)).all()
+    assert all(token not in repr(e.detail) and second not in repr(e.detail) for e in events)
