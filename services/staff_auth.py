@@ -63,13 +63,18 @@ def session_for(token: str | None) -> StaffSession | None:
     return db.session.scalar(db.select(StaffSession).filter_by(token_hash=_hash(token)))
 
 
-def load_session(
-    token: str | None, idle: timedelta, absolute: timedelta
-) -> StaffUser | None:
+@dataclass
+class SessionCheck:
+    user: StaffUser | None
+    #: Why the session just ended (idle, expired, disabled), when this check ended it.
+    ended: str | None = None
+
+
+def load_session(token: str | None, idle: timedelta, absolute: timedelta) -> SessionCheck:
     """The staff member a cookie belongs to, if its session is still open; ends stale ones."""
     row = session_for(token)
     if row is None or row.ended_at is not None:
-        return None
+        return SessionCheck(None)
     at = now()
     reason = None
     if not row.user.is_active:
@@ -81,11 +86,11 @@ def load_session(
     if reason:
         row.ended_at, row.end_reason = at, reason
         db.session.commit()
-        return None
+        return SessionCheck(None, reason)
     if at - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = at
         db.session.commit()
-    return row.user
+    return SessionCheck(row.user)
 
 
 def end_session(token: str | None, reason: str = "logout") -> StaffSession | None:

@@ -17,6 +17,7 @@ from blueprints.admin.forms import (
     StaffInviteForm,
     TopicForm,
 )
+from blueprints.auth.views import to_login
 from services import admin as admin_service
 from services.admin import AdminError
 from services.queue import MAX_ID
@@ -29,7 +30,7 @@ SHOW_ONCE = "password_to_show"
 def require_admin():
     """Default deny: a logged-in admin of the clinic, nobody else (reception gets 404)."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"), 303)
+        return to_login()
     if not current_user.is_admin:
         abort(404)
     return None

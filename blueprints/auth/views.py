@@ -63,11 +63,21 @@ def _no_session_users(user_id: str):
 def load_staff(req):
     """The staff member whose server-side session the `vp_staff` cookie names, if still open."""
     config = current_app.config
-    return staff_auth.load_session(
+    check = staff_auth.load_session(
         req.cookies.get(config["STAFF_COOKIE_NAME"]),
         config["STAFF_IDLE_TIMEOUT"],
         config["STAFF_ABSOLUTE_TIMEOUT"],
     )
+    g.staff_session_ended = check.ended
+    return check.user
+
+
+def to_login():
+    """Send an anonymous visitor of a staff page to the login page, saying why if we know."""
+    if g.get("staff_session_ended") in ("idle", "expired"):
+        flash(_("For your patients' privacy you were logged out after a while. "
+                "Please log in again."), "warning")
+    return redirect(url_for("auth.login"), 303)
 
 
 def _ip() -> str | None:

@@ -19,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.auth.views import to_login
 from blueprints.reception import bp
 from blueprints.reception.forms import ActionForm, AppointmentForm, NoteForm, QueueFilterForm
 from models import Appointment, Packet
@@ -37,7 +38,7 @@ SHOW_ONCE = "invitation_to_show"
 def require_staff():
     """Default deny: every reception page needs a logged-in staff member."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"), 303)
+        return to_login()
     return None
 
 

@@ -175,7 +175,10 @@ def test_idle_timeout(client, receptionist, monkeypatch, step, expected):
     login(client, receptionist.email)
     real_now = staff_auth.now()
     monkeypatch.setattr(staff_auth, "now", lambda: real_now + step)
-    assert client.get("/reception/").status_code == expected
+    response = client.get("/reception/")
+    assert response.status_code == expected
+    if expected == 303:
+        assert "logged out after a while" in client.get(response.location).get_data(as_text=True)
 
 
 def test_absolute_timeout_even_when_active(client, receptionist, monkeypatch):

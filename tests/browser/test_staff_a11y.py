@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from services.demo import seed_demo
-
-axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 PAGES = [
     "/reception/", "/reception/?view=unopened", "/reception/packets/1", "/reception/appointments",
@@ -21,7 +19,7 @@ def test_staff_pages_have_no_serious_axe_violations(page, live_server):
     email, _, password = demo.accounts[1]
     page.goto(f"{live_server}/reception/login")
     found = {}
-    axe = axe_playwright.Axe()
+    axe = Axe()
     for path in ["/reception/login"] + PAGES:
         if path != "/reception/login":
             page.goto(live_server + path)
