@@ -122,6 +122,9 @@ def _finish(user: StaffUser) -> Response:
     token = staff_auth.start_session(user)
     record("staff.login", actor=user, ip=_ip())
     db.session.commit()
+    if not user.clinic.require_totp and not user.totp_enabled:
+        flash(_("Two-step login is off for your clinic, so only a password protects this "
+                "account. An admin can turn it on in Clinic settings."), "warning")
     response = redirect(url_for("reception.queue"), 303)
     set_staff_cookie(response, token)
     return response

@@ -30,7 +30,9 @@ def test_login_opens_the_queue_and_sets_a_strict_cookie(client, receptionist):
     header = set_cookie[0]
     assert "HttpOnly" in header and "SameSite=Strict" in header and "Path=/" in header
     assert "Secure" not in header  # not in testing; production sets it (test below)
-    assert client.get("/reception/").status_code == 200
+    page = client.get("/reception/")
+    assert page.status_code == 200
+    assert "Two-step login is off for your clinic" in page.get_data(as_text=True)
     assert [e.outcome for e in actions("staff.login")] == ["success"]
 
 
