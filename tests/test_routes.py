@@ -61,6 +61,12 @@ ACCESS = {
 }
 
 ROLES = ("anonymous", "patient", "reception", "admin")
+KNOWN_ACCESS = {"public", "login_step", "staff", "admin"}
+
+
+def test_every_access_kind_has_expectations():
+    """A new kind (e.g. "patient" for the patient steps) needs its rows in the matrix below."""
+    assert set(ACCESS.values()) <= KNOWN_ACCESS, set(ACCESS.values()) - KNOWN_ACCESS
 
 
 def test_every_route_is_classified(app):
