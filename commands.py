@@ -12,6 +12,7 @@ from models import ROLES
 clinic_cli = AppGroup("clinic", help="Create clinics.")
 staff_cli = AppGroup("staff", help="Create staff accounts.")
 demo_cli = AppGroup("demo", help="The demo clinic.")
+retention_cli = AppGroup("retention", help="Delete packets past each clinic's retention.")
 
 
 def _fail(message: str) -> None:
@@ -84,6 +85,25 @@ def demo_seed() -> None:
     click.echo("  (Demo passwords and the invitation link are new each time this runs.)")
 
 
+@retention_cli.command("purge")
+def retention_purge() -> None:
+    """Delete packets and appointments older than each clinic keeps them; say how many."""
+    from services.retention import LOGIN_RECORDS_DAYS, purge, purge_login_records
+
+    results = purge()
+    old = purge_login_records()
+    click.echo(f"Deleted {old} staff session and login attempt record(s) older than "
+               f"{LOGIN_RECORDS_DAYS} days.")
+    if not results:
+        click.echo("No clinics.")
+    for result in results:
+        click.echo(
+            f"{result.clinic.slug}: deleted {result.packets} packet(s) and "
+            f"{result.appointments} appointment(s) older than "
+            f"{result.clinic.retention_days} days after the visit."
+        )
+
+
 def register(app: Flask) -> None:
-    for group in (clinic_cli, staff_cli, demo_cli):
+    for group in (clinic_cli, staff_cli, demo_cli, retention_cli):
         app.cli.add_command(group)

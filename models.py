@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -115,8 +116,11 @@ class Clinic(db.Model):
         return f"<Clinic {self.slug}>"
 
 
-class StaffUser(db.Model):
-    """A member of a clinic's staff who logs in to the reception workspace."""
+class StaffUser(UserMixin, db.Model):
+    """A member of a clinic's staff who logs in to the reception workspace.
+
+    UserMixin gives Flask-Login's is_authenticated; `is_active` is the column below.
+    """
 
     __tablename__ = "staff_user"
 

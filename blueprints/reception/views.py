@@ -1,22 +1,300 @@
-"""Views of the reception workspace."""
+"""Views of the reception workspace: the queue, a packet, appointments and their links."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode
+from zoneinfo import ZoneInfo
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from blueprints.auth.views import to_login
 from blueprints.reception import bp
+from blueprints.reception.forms import ActionForm, AppointmentForm, NoteForm, QueueFilterForm
+from models import Appointment, Packet
+from services import invitations, review
+from services import queue as queue_service
+from services.formatting import format_datetime
+from services.summary import build_summary
+
+#: Query-string keys the queue understands; "back to the queue" keeps only these.
+QUEUE_KEYS = ("view", "name", "doctor", "date_from", "date_to", "flagged", "after")
+#: The personal link waiting to be shown once, kept in the session between POST and GET.
+SHOW_ONCE = "invitation_to_show"
 
 
 @bp.before_request
 def require_staff():
     """Default deny: every reception page needs a logged-in staff member."""
     if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"), 303)
+        return to_login()
     return None
+
+
+def _ip() -> str | None:
+    return request.remote_addr
+
+
+def _clinic_now() -> datetime:
+    """The clinic's wall-clock time, which is how appointments are stored."""
+    zone = ZoneInfo(current_user.clinic.timezone or current_app.config["TIMEZONE_DEFAULT"])
+    return datetime.now(zone).replace(tzinfo=None)
+
+
+@bp.app_template_filter("clinic_time")
+def clinic_time(value: datetime | None) -> str:
+    """A UTC instant in the staff member's clinic's wall-clock time, for staff pages."""
+    if value is None:
+        return ""
+    zone = current_app.config["TIMEZONE_DEFAULT"]
+    if current_user and current_user.is_authenticated:
+        zone = current_user.clinic.timezone or zone
+    return format_datetime(value.astimezone(ZoneInfo(zone)))
+
+
+def _queue_query(args) -> str:
+    """The queue's own query string, rebuilt from known keys only (never a URL)."""
+    return urlencode([(k, v[:200]) for k, v in args if k in QUEUE_KEYS and v])
+
+
+def queue_url(query: str) -> str:
+    query = _queue_query(parse_qsl(query or "", keep_blank_values=False))
+    return url_for("reception.queue") + (f"?{query}" if query else "")
+
+
+def _packet_or_404(packet_id: int) -> Packet:
+    packet = review.packet_for_staff(packet_id, current_user)
+    if packet is None:
+        abort(404)
+    return packet
+
+
+def _appointment_or_404(appointment_id: int) -> Appointment:
+    appointment = invitations.appointment_for_staff(appointment_id, current_user)
+    if appointment is None:
+        abort(404)
+    return appointment
 
 
 @bp.get("/")
 def queue():
-    """Show the review queue."""
-    return render_template("reception/queue.html")
+    """Show the review queue, red flags first, one page at a time."""
+    today = _clinic_now().date()
+    form = QueueFilterForm(request.args)
+    doctors = queue_service.doctors(current_user.clinic_id, today)
+    form.doctor.choices = [("", _("Any doctor"))] + [(d, d) for d in doctors]
+    if request.args.get("doctor") and request.args["doctor"] not in doctors:
+        form.doctor.choices.append((request.args["doctor"], request.args["doctor"]))
+    filters = queue_service.QueueFilters()
+    valid = form.validate() if request.args else True
+    if valid:
+        filters = queue_service.QueueFilters(
+            view=form.view.data or "submitted",
+            date_from=form.date_from.data,
+            date_to=form.date_to.data,
+            doctor=form.doctor.data or "",
+            flagged=bool(form.flagged.data),
+            name=(form.name.data or "").strip(),
+        )
+    after = queue_service.Cursor.decode(request.args.get("after"))
+    if filters.view == "unopened":
+        page = queue_service.unopened_page(current_user.clinic_id, filters, today, after)
+    else:
+        page = queue_service.packet_page(current_user.clinic_id, filters, today, after)
+    here = _queue_query(request.args.items(multi=True))
+    next_url = None
+    if page.next_cursor is not None:
+        args = [(k, v) for k, v in parse_qsl(here) if k != "after"]
+        args.append(("after", page.next_cursor.encode()))
+        next_url = url_for("reception.queue") + "?" + urlencode(args)
+    first_url = None
+    if after is not None:
+        first_url = queue_url(urlencode([(k, v) for k, v in parse_qsl(here) if k != "after"]))
+    tabs = [(key, label) for key, label in form.view.choices]
+    return render_template(
+        "reception/queue.html",
+        form=form,
+        filters=filters,
+        page=page,
+        here=here,
+        tabs=tabs,
+        next_url=next_url,
+        first_url=first_url,
+        filters_valid=valid,
+    )
+
+
+@bp.get("/packets/<int:packet_id>")
+def packet(packet_id: int):
+    """Show a packet's visit summary with review, notes and print (each view is audited)."""
+    packet = _packet_or_404(packet_id)
+    review.record_view(packet, current_user, ip=_ip())
+    back = _queue_query(parse_qsl(request.args.get("back", "")))
+    exports = "reception.packet_pdf" in current_app.view_functions
+    return render_template(
+        "reception/packet.html",
+        packet=packet,
+        summary=build_summary(packet, audience="staff"),
+        note_form=NoteForm(),
+        action_form=ActionForm(),
+        back=back,
+        back_url=queue_url(back),
+        exports=exports,
+    )
+
+
+@bp.post("/packets/<int:packet_id>/review")
+def mark_reviewed(packet_id: int):
+    """Mark a submitted packet reviewed; it leaves the queue for good."""
+    packet = _packet_or_404(packet_id)
+    back = _queue_query(parse_qsl(request.form.get("back", "")))
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    result = review.mark_reviewed(packet, current_user, ip=_ip())
+    if result.outcome == "reviewed":
+        flash(_("%(name)s is marked reviewed and has left the queue.",
+                name=packet.patient_name or _("The packet")), "success")
+        return redirect(queue_url(back), 303)
+    if result.outcome == "already":
+        who = packet.reviewed_by.name or packet.reviewed_by.email if packet.reviewed_by else ""
+        flash(_("Someone else marked this reviewed first (%(who)s). Nothing was changed.",
+                who=who or _("another staff member")), "warning")
+    else:
+        flash(_("Only a submitted packet can be marked reviewed."), "warning")
+    return redirect(url_for("reception.packet", packet_id=packet.id, back=back or None), 303)
+
+
+@bp.post("/packets/<int:packet_id>/notes")
+def add_note(packet_id: int):
+    """Add a staff note to a packet."""
+    packet = _packet_or_404(packet_id)
+    form = NoteForm()
+    back = _queue_query(parse_qsl(request.form.get("back", "")))
+    if form.validate_on_submit():
+        review.add_note(packet, current_user, form.body.data, ip=_ip())
+        flash(_("Note added."), "success")
+        return redirect(url_for("reception.packet", packet_id=packet.id, back=back or None,
+                                _anchor="notes"), 303)
+    review.record_view(packet, current_user, ip=_ip())
+    return render_template(
+        "reception/packet.html",
+        packet=packet,
+        summary=build_summary(packet, audience="staff"),
+        note_form=form,
+        action_form=ActionForm(),
+        back=back,
+        back_url=queue_url(back),
+        exports="reception.packet_pdf" in current_app.view_functions,
+    ), 400
+
+
+@bp.get("/appointments")
+def appointments():
+    """List upcoming appointments and the state of their links."""
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    rows, more = invitations.upcoming_appointments(current_user, _clinic_now().date(), page)
+    return render_template(
+        "reception/appointments.html",
+        rows=[(a, invitations.current_link(a)) for a in rows],
+        page=page,
+        more=more,
+        action_form=ActionForm(),
+        now=datetime.now().astimezone(),
+    )
+
+
+@bp.route("/appointments/new", methods=["GET", "POST"])
+def new_appointment():
+    """Book an appointment and make its personal link."""
+    now = _clinic_now()
+    form = AppointmentForm(today=now.date(), now=now)
+    if form.validate_on_submit():
+        appointment, token = invitations.create_appointment(
+            current_user,
+            patient_name=form.patient_name.data,
+            date_of_birth=form.date_of_birth.data,
+            scheduled_for=form.scheduled_for(),
+            doctor=form.doctor.data,
+            lifetime_days=current_app.config["LINK_LIFETIME_DAYS"],
+            ip=_ip(),
+        )
+        session[SHOW_ONCE] = {"id": appointment.id, "token": token}
+        return redirect(url_for("reception.invitation", appointment_id=appointment.id), 303)
+    return render_template("reception/new_appointment.html", form=form)
+
+
+@bp.get("/appointments/<int:appointment_id>/link")
+def invitation(appointment_id: int):
+    """Show the personal link once, with a message to paste into the portal."""
+    appointment = _appointment_or_404(appointment_id)
+    pending = session.pop(SHOW_ONCE, None) or {}
+    token = pending.get("token") if pending.get("id") == appointment.id else None
+    link = None
+    if token:
+        base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+        link = invitations.patient_link(base, token)
+    return render_template(
+        "reception/invitation.html",
+        appointment=appointment,
+        link=link,
+        clinic=current_user.clinic,
+        action_form=ActionForm(),
+    )
+
+
+@bp.post("/appointments/<int:appointment_id>/reissue")
+def reissue(appointment_id: int):
+    """Make a new personal link; the old one stops working."""
+    appointment = _appointment_or_404(appointment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if appointment.status == "cancelled":
+        flash(_("This appointment is cancelled, so it can't have a new link."), "warning")
+        return redirect(url_for("reception.appointments"), 303)
+    token = invitations.reissue(appointment, current_user,
+                                current_app.config["LINK_LIFETIME_DAYS"], ip=_ip())
+    session[SHOW_ONCE] = {"id": appointment.id, "token": token}
+    flash(_("Here is the new link. The old link no longer works."), "success")
+    return redirect(url_for("reception.invitation", appointment_id=appointment.id), 303)
+
+
+@bp.post("/appointments/<int:appointment_id>/unlock")
+def unlock(appointment_id: int):
+    """Unlock a link locked after wrong dates of birth."""
+    appointment = _appointment_or_404(appointment_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    invitations.unlock(appointment, current_user, ip=_ip())
+    flash(_("The link for %(name)s works again.", name=appointment.patient_name), "success")
+    return redirect(url_for("reception.appointments"), 303)
+
+
+@bp.route("/appointments/<int:appointment_id>/cancel", methods=["GET", "POST"])
+def cancel(appointment_id: int):
+    """Ask, then cancel an appointment; its link stops working."""
+    appointment = _appointment_or_404(appointment_id)
+    if request.method == "GET":
+        return render_template("reception/cancel.html", appointment=appointment,
+                               action_form=ActionForm())
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if invitations.cancel(appointment, current_user, ip=_ip()):
+        flash(_("The appointment for %(name)s is cancelled and its link stopped.",
+                name=appointment.patient_name), "success")
+    else:
+        flash(_("That appointment was already cancelled."), "warning")
+    return redirect(url_for("reception.appointments"), 303)

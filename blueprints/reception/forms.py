@@ -1,0 +1,114 @@
+"""Forms of the reception workspace: queue filters, notes, review, appointments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from blueprints.auth.forms import StaffForm
+from services.queue import VIEWS
+from services.review import NOTE_MAX
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+_BAD_DATE = _l("Enter a real date, like 2026-03-15.")
+
+
+class QueueFilterForm(StaffForm):
+    """The queue's filters: read from the query string, so no CSRF token (a GET changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    view = SelectField(
+        _l("Show"),
+        choices=[
+            ("submitted", _l("To review")),
+            ("reviewed", _l("Reviewed")),
+            ("draft", _l("Drafts in progress")),
+            ("unopened", _l("Invitations not opened")),
+        ],
+        default="submitted",
+        validators=[Optional()],
+    )
+    name = StringField(_l("Patient name"), validators=[Optional(), Length(max=120)],
+                       render_kw={"type": "search"})
+    doctor = SelectField(_l("Doctor"), choices=[("", _l("Any doctor"))], default="",
+                         validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()],
+                          description=_l("Visit date"))
+    date_to = DateField(_l("To"), validators=[Optional()], description=_l("Visit date"))
+    flagged = BooleanField(_l("Flagged only"))
+
+    def validate_view(self, field: SelectField) -> None:
+        if field.data not in VIEWS:
+            raise ValidationError(_l("Choose one of the lists."))
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date must be on or after the start date."))
+
+
+class NoteForm(StaffForm):
+    body = TextAreaField(
+        _l("Add a note"),
+        description=_l("Only clinic staff see notes. Notes can't be changed once added."),
+        validators=[
+            DataRequired(_l("Type the note first.")),
+            Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.", max=NOTE_MAX)),
+        ],
+        render_kw={"rows": 3},
+    )
+
+
+class ActionForm(StaffForm):
+    """A button that changes something: only the CSRF token travels."""
+
+
+class AppointmentForm(StaffForm):
+    patient_name = StringField(
+        _l("Patient's name"),
+        validators=[DataRequired(_l("Enter the patient's name.")), Length(max=120)],
+        render_kw={"autocomplete": "off"},
+    )
+    date_of_birth = DateField(
+        _l("Date of birth"),
+        description=_l("The patient types this to open their link."),
+        validators=[DataRequired(_BAD_DATE)],
+    )
+    visit_date = DateField(_l("Appointment date"), validators=[DataRequired(_BAD_DATE)])
+    visit_time = TimeField(
+        _l("Appointment time"),
+        validators=[DataRequired(_l("Enter a time, like 09:30."))],
+    )
+    doctor = StringField(
+        _l("Doctor"),
+        validators=[DataRequired(_l("Enter the doctor's name.")), Length(max=120)],
+    )
+
+    def __init__(self, *args, today: date | None = None, now: datetime | None = None, **kw):
+        super().__init__(*args, **kw)
+        self._today = today or date.today()
+        self._now = now or datetime.now()
+
+    def validate_date_of_birth(self, field: DateField) -> None:
+        if field.data and not (EARLIEST_BIRTH <= field.data < self._today):
+            raise ValidationError(_l("Enter a date of birth in the past, after 1900."))
+
+    def validate_visit_date(self, field: DateField) -> None:
+        if field.data and field.data < self._today:
+            raise ValidationError(_l("The appointment can't be in the past."))
+        if field.data and field.data.year > self._today.year + 2:
+            raise ValidationError(_l("Enter a date in the next two years."))
+
+    def validate_visit_time(self, field: TimeField) -> None:
+        when = self.scheduled_for()
+        if when is not None and when < self._now:
+            raise ValidationError(_l("That time has already passed today."))
+
+    def scheduled_for(self) -> datetime | None:
+        if self.visit_date.data and self.visit_time.data:
+            return datetime.combine(self.visit_date.data, self.visit_time.data)
+        return None

@@ -1,0 +1,117 @@
+"""Appointments and their invitation links, as reception makes and looks after them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from extensions import db
+from models import Appointment, PacketLink, StaffUser, utcnow
+from services.audit import record
+from services.queue import MAX_ID
+from services.tokens import create_invitation
+
+
+def patient_link(base_url: str, token: str) -> str:
+    """The full personal link, as the patient will open it."""
+    return f"{base_url.rstrip('/')}/v/{token}"
+
+
+def appointment_for_staff(appointment_id: int, user: StaffUser) -> Appointment | None:
+    if not 0 < appointment_id <= MAX_ID:
+        return None
+    return db.session.scalar(
+        db.select(Appointment).where(
+            Appointment.id == appointment_id, Appointment.clinic_id == user.clinic_id
+        )
+    )
+
+
+def current_link(appointment: Appointment) -> PacketLink | None:
+    """The newest link that has not been revoked."""
+    live = [link for link in appointment.links if link.revoked_at is None]
+    return max(live, key=lambda link: link.id) if live else None
+
+
+def create_appointment(
+    user: StaffUser,
+    *,
+    patient_name: str,
+    date_of_birth: date,
+    scheduled_for: datetime,
+    doctor: str,
+    lifetime_days: int,
+    ip: str | None = None,
+) -> tuple[Appointment, str]:
+    """Book an appointment and make its invitation; returns the token (shown once)."""
+    appointment = Appointment(
+        clinic_id=user.clinic_id,
+        patient_name=patient_name.strip(),
+        date_of_birth=date_of_birth,
+        scheduled_for=scheduled_for,
+        doctor=doctor.strip(),
+        created_by_id=user.id,
+    )
+    db.session.add(appointment)
+    db.session.flush()
+    _, token = create_invitation(appointment, lifetime_days)
+    record("invitation.create", actor=user, object_type="appointment",
+           object_id=appointment.id, ip=ip)
+    db.session.commit()
+    return appointment, token
+
+
+def reissue(appointment: Appointment, user: StaffUser, lifetime_days: int,
+            ip: str | None = None) -> str:
+    """A new link for the appointment; the old one stops working at once."""
+    _, token = create_invitation(appointment, lifetime_days)
+    record("invitation.reissue", actor=user, object_type="appointment",
+           object_id=appointment.id, ip=ip)
+    db.session.commit()
+    return token
+
+
+def unlock(appointment: Appointment, user: StaffUser, ip: str | None = None) -> int:
+    """Let a link locked by wrong dates of birth be used again; returns how many were locked."""
+    count = 0
+    for link in appointment.links:
+        if link.revoked_at is None and (link.locked_at is not None or link.dob_failures):
+            count += link.locked_at is not None
+            link.locked_at = None
+            link.dob_failures = 0
+    record("invitation.unlock", actor=user, object_type="appointment",
+           object_id=appointment.id, ip=ip, detail={"unlocked": count})
+    db.session.commit()
+    return count
+
+
+def cancel(appointment: Appointment, user: StaffUser, ip: str | None = None) -> bool:
+    """Cancel the appointment and stop its links; False if it was already cancelled."""
+    if appointment.status == "cancelled":
+        return False
+    now = utcnow()
+    appointment.status = "cancelled"
+    appointment.cancelled_at = now
+    for link in appointment.links:
+        if link.revoked_at is None:
+            link.revoked_at = now
+    record("invitation.cancel", actor=user, object_type="appointment",
+           object_id=appointment.id, ip=ip)
+    db.session.commit()
+    return True
+
+
+def upcoming_appointments(user: StaffUser, today: date, page: int, per_page: int = 25):
+    """Upcoming appointments of the clinic with their links (indexed by clinic and time)."""
+    from sqlalchemy.orm import selectinload
+
+    start = datetime.combine(today, datetime.min.time())
+    query = (
+        db.select(Appointment)
+        .where(Appointment.clinic_id == user.clinic_id, Appointment.scheduled_for >= start)
+        .options(selectinload(Appointment.links), selectinload(Appointment.packet))
+        .order_by(Appointment.scheduled_for, Appointment.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
+    rows = list(db.session.scalars(query))
+    return rows[:per_page], len(rows) > per_page

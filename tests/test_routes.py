@@ -1,0 +1,223 @@
+"""The role matrix (SECURITY S8): every route in app.url_map, for every kind of visitor.
+
+Each endpoint must be classified in ACCESS below; a route nobody classified fails the
+test, so a new page cannot ship without someone deciding who may open it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.routing import Rule
+
+from extensions import db
+from models import ClinicQuestion, ClinicTopic, utcnow
+from services.tokens import create_invitation
+from tests.auth.helpers import csrf_for, login
+from tests.factories import make_appointment, make_clinic, make_packet, make_staff
+from tests.helpers import csrf_token
+
+#: public: anyone; login_step: only half-way through a login (else back to the login page);
+#: staff: any logged-in staff member; admin: logged-in admins only (reception gets 404).
+ACCESS = {
+    "static": "public",
+    "health.healthz": "public",
+    "portal.index": "public",
+    "portal.start": "public",
+    "auth.login": "public",
+    "auth.logout": "public",
+    "auth.code": "login_step",
+    "auth.new_password": "login_step",
+    "auth.enrol": "login_step",
+    "auth.enrol_qr": "login_step",
+    "auth.change_password": "staff",
+    "reception.queue": "staff",
+    "reception.packet": "staff",
+    "reception.mark_reviewed": "staff",
+    "reception.add_note": "staff",
+    "reception.appointments": "staff",
+    "reception.new_appointment": "staff",
+    "reception.invitation": "staff",
+    "reception.reissue": "staff",
+    "reception.unlock": "staff",
+    "reception.cancel": "staff",
+    "admin.index": "admin",
+    "admin.staff": "admin",
+    "admin.new_staff": "admin",
+    "admin.staff_password": "admin",
+    "admin.staff_role": "admin",
+    "admin.staff_disable": "admin",
+    "admin.staff_enable": "admin",
+    "admin.staff_reset_totp": "admin",
+    "admin.staff_reset_password": "admin",
+    "admin.questions": "admin",
+    "admin.add_topic": "admin",
+    "admin.add_question": "admin",
+    "admin.edit_topic": "admin",
+    "admin.edit_question": "admin",
+    "admin.toggle": "admin",
+    "admin.move": "admin",
+    "admin.settings": "admin",
+    "admin.audit": "admin",
+}
+
+ROLES = ("anonymous", "patient", "reception", "admin")
+KNOWN_ACCESS = {"public", "login_step", "staff", "admin"}
+
+
+def test_every_access_kind_has_expectations():
+    """A new kind (e.g. "patient" for the patient steps) needs its rows in the matrix below."""
+    assert set(ACCESS.values()) <= KNOWN_ACCESS, set(ACCESS.values()) - KNOWN_ACCESS
+
+
+def test_every_route_is_classified(app):
+    unknown = sorted({rule.endpoint for rule in app.url_map.iter_rules()} - set(ACCESS))
+    assert unknown == [], f"classify these routes in tests/test_routes.py ACCESS: {unknown}"
+
+
+@pytest.fixture
+def world(app):
+    """Two clinics with one of everything; ids are those of the first clinic."""
+    clinic = make_clinic("riverside", "Riverside Clinic", require_totp=False)
+    other = make_clinic("hillside", "Hillside Clinic", require_totp=False)
+    reception = make_staff(clinic, "reception@riverside.example", "reception")
+    admin = make_staff(clinic, "admin@riverside.example", "admin")
+    outsider = make_staff(other, "admin@hillside.example", "admin")
+    appointment = make_appointment(clinic)
+    create_invitation(appointment, 30)
+    packet = make_packet(clinic, appointment, status="submitted", submitted_at=utcnow())
+    topic = db.session.scalar(db.select(ClinicTopic).filter_by(clinic_id=clinic.id))
+    question = db.session.scalar(db.select(ClinicQuestion).filter_by(clinic_id=clinic.id))
+    db.session.commit()
+    values = {
+        "filename": "css/app.css", "slug": clinic.slug, "packet_id": packet.id,
+        "appointment_id": appointment.id, "user_id": reception.id, "topic_id": topic.id,
+        "question_id": question.id, "object_id": question.id, "kind": "questions",
+    }
+    return {"values": values, "reception": reception, "admin": admin, "outsider": outsider}
+
+
+def url_for_rule(rule: Rule, values: dict) -> str:
+    path = rule.rule
+    for arg in rule.arguments:
+        converter = rule._converters[arg]
+        path = path.replace(f"<{arg}>", str(values[arg]))
+        for name in ("int", "path", "any(topics, questions)", "string"):
+            path = path.replace(f"<{name}:{arg}>", str(values[arg]))
+        del converter
+    assert "<" not in path, path
+    return path
+
+
+def client_as(app, role: str, world):
+    client = app.test_client()
+    if role == "patient":
+        # A patient's browser: it has the patient session cookie, never a staff one.
+        with client.session_transaction() as session:
+            session["packet_id"] = world["values"]["packet_id"]
+    elif role in ("reception", "admin"):
+        assert login(client, world[role].email).status_code == 303
+    return client
+
+
+def rules(app, method: str):
+    return sorted(
+        (r for r in app.url_map.iter_rules() if method in r.methods),
+        key=lambda r: r.rule,
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_get_matrix(app, world, role):
+    client = client_as(app, role, world)
+    for rule in rules(app, "GET"):
+        access = ACCESS[rule.endpoint]
+        response = client.get(url_for_rule(rule, world["values"]))
+        code, where = response.status_code, response.location or ""
+        label = f"{role} GET {rule.rule} -> {code} {where}"
+        if access == "public":
+            assert code in (200, 303), label
+            if rule.endpoint == "auth.login" and role in ("reception", "admin"):
+                assert code == 303 and where.endswith("/reception/"), label
+            elif code == 303:
+                pytest.fail(label)
+        elif access == "login_step":
+            assert code == 303 and where.endswith("/reception/login"), label
+        elif role in ("anonymous", "patient"):
+            assert code == 303 and where.endswith("/reception/login"), label
+        elif access == "admin" and role == "reception":
+            assert code == 404, label
+        else:
+            assert code == 200, label
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_post_matrix(app, world, role):
+    """Anonymous and patients are sent to log in; reception cannot act on admin routes."""
+    client = client_as(app, role, world)
+    token = csrf_token(client, "/")
+    for rule in rules(app, "POST"):
+        access = ACCESS[rule.endpoint]
+        if access in ("public", "login_step"):
+            continue
+        response = client.post(url_for_rule(rule, world["values"]), data={"csrf_token": token})
+        code, where = response.status_code, response.location or ""
+        label = f"{role} POST {rule.rule} -> {code} {where}"
+        if role in ("anonymous", "patient"):
+            assert code == 303 and where.endswith("/reception/login"), label
+        elif access == "admin" and role == "reception":
+            assert code == 404, label
+        else:
+            assert code in (200, 303, 400), label
+            assert not where.endswith("/reception/login"), label
+
+
+def test_every_post_route_refuses_a_missing_csrf_token(app, world):
+    client = client_as(app, "admin", world)
+    for rule in rules(app, "POST"):
+        response = client.post(url_for_rule(rule, world["values"]), data={"x": "1"})
+        assert response.status_code == 400, rule.rule
+
+
+def test_no_get_route_changes_anything(app, world):
+    """GET every route as admin; nothing but audit rows, sessions and attempts may change."""
+    from sqlalchemy import func
+
+    from models import (
+        Appointment,
+        Clinic,
+        Packet,
+        PacketLink,
+        StaffNote,
+        StaffUser,
+    )
+
+    def snapshot():
+        db.session.expire_all()
+        return [
+            db.session.scalar(db.select(func.count()).select_from(m)) for m in
+            (Appointment, Clinic, Packet, PacketLink, StaffNote, StaffUser, ClinicQuestion)
+        ] + [db.session.scalars(db.select(Packet.status)).all(),
+             db.session.scalars(db.select(PacketLink.revoked_at)).all()]
+
+    client = client_as(app, "admin", world)
+    before = snapshot()
+    for rule in rules(app, "GET"):
+        client.get(url_for_rule(rule, world["values"]))
+    assert snapshot() == before
+
+
+def test_another_clinics_admin_gets_404_for_every_id(app, world):
+    client = client_as(app, "admin", world)
+    login(client, world["outsider"].email)
+    token = csrf_for(client)
+    for rule in app.url_map.iter_rules():
+        if not ({"packet_id", "appointment_id", "user_id", "topic_id", "question_id",
+                 "object_id"} & set(rule.arguments)):
+            continue
+        url = url_for_rule(rule, world["values"])
+        if "GET" in rule.methods:
+            assert client.get(url).status_code == 404, url
+        if "POST" in rule.methods:
+            response = client.post(url, data={"csrf_token": token, "direction": "up",
+                                              "role": "admin", "body": "x"})
+            assert response.status_code == 404, url
