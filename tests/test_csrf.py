@@ -19,9 +19,17 @@ def _post_rules():
 
 
 def _fill(rule: str) -> str:
-    """A concrete URL for a rule: 1 for every integer, a word for every string."""
-    return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>",
-                  lambda m: "1" if m.group(1) == "int" else "x", rule)
+    """A concrete URL for a rule: 1 for an integer, the first choice of any(), else a word."""
+
+    def value(match: re.Match) -> str:
+        converter, choices = match.group(1), match.group(2)
+        if converter == "int":
+            return "1"
+        if converter == "any":
+            return choices.split(",")[0].strip()
+        return "x"
+
+    return re.sub(r"<(?:(\w+)(?:\(([^)]*)\))?:)?\w+>", value, rule)
 
 
 @pytest.mark.parametrize(("rule", "endpoint"), _post_rules())

@@ -26,7 +26,7 @@ from models import Appointment, Packet
 from services import invitations, review
 from services import queue as queue_service
 from services.formatting import format_datetime
-from services.summary import build_summary
+from services.summary import build_summary, load_packet
 
 #: Query-string keys the queue understands; "back to the queue" keeps only these.
 QUEUE_KEYS = ("view", "name", "doctor", "date_from", "date_to", "flagged", "after")
@@ -138,11 +138,12 @@ def queue():
 @bp.get("/packets/<int:packet_id>")
 def packet(packet_id: int):
     """Show a packet's visit summary with review, notes and print (each view is audited)."""
-    packet = _packet_or_404(packet_id)
-    review.record_view(packet, current_user, ip=_ip())
+    packet = load_packet(packet_id, clinic_id=current_user.clinic_id) if (
+        0 < packet_id <= review.MAX_ID) else None
+    if packet is None:
+        abort(404)
     back = _queue_query(parse_qsl(request.args.get("back", "")))
-    exports = "reception.packet_pdf" in current_app.view_functions
-    return render_template(
+    page = render_template(
         "reception/packet.html",
         packet=packet,
         summary=build_summary(packet, audience="staff"),
@@ -150,8 +151,11 @@ def packet(packet_id: int):
         action_form=ActionForm(),
         back=back,
         back_url=queue_url(back),
-        exports=exports,
     )
+    # Audited after rendering from the rows loaded in one go (the commit expires them),
+    # and before anything is shown: no audit row, no page.
+    review.record_view(packet, current_user, ip=_ip())
+    return page
 
 
 @bp.post("/packets/<int:packet_id>/review")

@@ -65,7 +65,7 @@ def test_receptionist_reviews_the_demo_queue(page, live_server, console_errors):
     page.get_by_label("Add a note").fill("Called her about the bladder answer. <b>not bold</b>")
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_text("Note added.")).to_be_visible()
-    expect(page.locator(".note-body")).to_have_text(
+    expect(page.locator(".staff-notes")).to_contain_text(
         "Called her about the bladder answer. <b>not bold</b>")
     shoot(page, "packet")
 
@@ -98,6 +98,19 @@ def test_receptionist_reviews_the_demo_queue(page, live_server, console_errors):
     page.reload()
     expect(page.locator("#invitation-link")).to_have_count(0)
     assert console_errors == []
+
+    # The patient opens the link in their own browser, passes the date-of-birth check and
+    # finds the appointment filled in.
+    patient = page.context.browser.new_context(viewport=PHONE)
+    patient_page = patient.new_page()
+    patient_page.goto(link)
+    assert patient_page.url.endswith("/v/check")  # the token is gone from the address
+    patient_page.get_by_label("Your date of birth").fill("1984-02-29")
+    patient_page.get_by_role("button", name="Continue").click()
+    patient_page.get_by_role("link", name="Begin").click()
+    expect(patient_page.get_by_text("Dr. Priya Shah")).to_be_visible()
+    expect(patient_page.get_by_text("Jordan Ellis")).to_be_visible()
+    patient.close()
 
 
 def test_admin_adds_a_receptionist_who_logs_in_with_totp(page, live_server, console_errors):

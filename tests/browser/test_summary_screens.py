@@ -11,16 +11,15 @@ import os
 from pathlib import Path
 
 import pytest
-from flask import redirect, render_template, session
+from flask import redirect, session
 from playwright.sync_api import expect
 
 from extensions import db
 from models import Packet
 from services.patient_session import log_in
-from services.summary import build_summary, load_packet
 from services.tokens import create_resume_link
 from tests.browser.conftest import DESKTOP, PHONE
-from tests.factories import make_clinic, make_staff
+from tests.factories import DEFAULT_PASSWORD, make_clinic, make_staff
 from tests.summary.builders import add_note, make_full_packet
 
 
@@ -35,11 +34,6 @@ def shots(tmp_path) -> Path:
 def summary_app(app):
     """Add the two test-only routes before the live server starts."""
 
-    def staff_page(packet_id):
-        return render_template(
-            "summary/staff.html", summary=build_summary(load_packet(packet_id), "staff")
-        )
-
     def patient_enter(packet_id):
         # What the portal does after a good date of birth: the session opens through a link.
         packet = db.session.get(Packet, packet_id)
@@ -48,20 +42,29 @@ def summary_app(app):
         log_in(session, packet, link)
         return redirect("/p/summary", 303)
 
-    app.add_url_rule("/test-only/staff-summary/<int:packet_id>", "test_staff_summary", staff_page)
     app.add_url_rule("/test-only/patient/<int:packet_id>", "test_patient_enter", patient_enter)
     return app
 
 
 @pytest.fixture
 def packet_id(summary_app):
-    clinic = make_clinic()
+    clinic = make_clinic(require_totp=False)
     staff = make_staff(clinic)
     packet = make_full_packet(clinic, days=21, per_day=2, questions=8, medications=4,
                               safety_yes=("bladder", "fever", "walking"),
                               patient_name="Ana María Souza-Lindqvist")
     add_note(packet, staff, "Prefers a morning call.")
     return packet.id
+
+
+def staff_opens(page, base: str, packet_id: int) -> None:
+    """Log in as reception through the real login page, then open the packet."""
+    page.goto(f"{base}/reception/login")
+    page.get_by_label("Email").fill("reception@example.com")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/reception/")
+    page.goto(f"{base}/reception/packets/{packet_id}")
 
 
 def no_sideways_scroll(page, width: int) -> None:
@@ -72,7 +75,7 @@ def no_sideways_scroll(page, width: int) -> None:
 def test_staff_summary_screens(page, live_server, console_errors, packet_id, shots, name,
                                viewport):
     page.set_viewport_size(viewport)
-    page.goto(f"{live_server}/test-only/staff-summary/{packet_id}")
+    staff_opens(page, live_server, packet_id)
     expect(page.get_by_role("heading", level=1)).to_have_text("Ana María Souza-Lindqvist")
     expect(page.get_by_role("heading", name="Red flags")).to_be_visible()
     expect(page.get_by_text("Self-report screen for clinician review; not a diagnosis.")).to_be_visible()
@@ -102,7 +105,7 @@ def test_patient_summary_screens(page, live_server, console_errors, packet_id, s
 
 def test_printing_hides_navigation_and_keeps_the_summary(page, live_server, packet_id, shots):
     page.set_viewport_size(DESKTOP)
-    page.goto(f"{live_server}/test-only/staff-summary/{packet_id}")
+    staff_opens(page, live_server, packet_id)
     page.emulate_media(media="print")
     assert not page.locator(".site-header").is_visible()
     assert not page.locator(".summary-actions").is_visible()

@@ -29,7 +29,7 @@ SECTION_ORDER = [
 
 def render_staff(app, summary) -> str:
     with app.test_request_context("/reception/packets/1"):
-        return render_template("summary/staff.html", summary=summary)
+        return render_template("summary/_summary.html", summary=summary)
 
 
 def render_patient(app, summary, clinic) -> str:
@@ -132,25 +132,26 @@ def test_audience_must_be_staff_or_patient(app, clinic):
         build_summary(packet, "doctor")
 
 
-def count_summary_queries(app, packet_id: int) -> list[str]:
+def count_summary_queries(client, packet_id: int) -> list[str]:
+    """Every statement the staff summary page runs, login check and audit row included."""
     db.session.expunge_all()
     with QueryCounter(db.engine) as counter:
-        summary = build_summary(load_packet(packet_id), "staff")
-        html = render_staff(app, summary)
-    assert "Symptoms since" in html
+        response = client.get(f"/reception/packets/{packet_id}")
+    assert response.status_code == 200
+    assert "Symptoms since" in response.get_data(as_text=True)
     return counter.statements
 
 
-def test_query_count_does_not_grow_with_the_log(app, clinic, staff):
+def test_query_count_does_not_grow_with_the_log(app, clinic, staff, staff_client):
     small = make_full_packet(clinic, days=3, per_day=1, patient_name="Small Log")
     big = make_full_packet(clinic, days=100, per_day=3, patient_name="Big Log")
     for packet in (small, big):
         add_note(packet, staff, "note")
     assert len(load_packet(big.id).symptom_entries) == 300
-    small_queries = count_summary_queries(app, small.id)
-    big_queries = count_summary_queries(app, big.id)
+    small_queries = count_summary_queries(staff_client, small.id)
+    big_queries = count_summary_queries(staff_client, big.id)
     assert len(small_queries) == len(big_queries)
-    assert len(big_queries) <= 10, big_queries
+    assert len(big_queries) <= 14, big_queries
 
 
 def test_a_packet_loaded_plainly_is_completed_in_one_go(app, clinic):

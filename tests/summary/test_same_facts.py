@@ -22,7 +22,7 @@ from tests.summary.test_pdf import pdf_text
 
 def page_text(app, summary) -> str:
     with app.test_request_context(f"/reception/packets/{summary.packet_id}"):
-        markup = render_template("summary/staff.html", summary=summary)
+        markup = render_template("summary/_summary.html", summary=summary)
     text = re.sub(r"<[^>]+>", " ", markup)
     return " ".join(htmllib.unescape(text).split())
 
