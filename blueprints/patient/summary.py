@@ -6,8 +6,9 @@ notes. Only a submitted or reviewed packet has a copy; anything else is a 404.
 
 from __future__ import annotations
 
-from flask import Response, abort, g, render_template, request
+from flask import abort, g, render_template, request
 
+from blueprints.downloads import attachment
 from blueprints.patient import bp
 from extensions import db
 from services import audit
@@ -37,12 +38,6 @@ def _audit(action: str, packet) -> None:
     db.session.commit()
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.get("/summary")
 def summary():
     """Show the patient their submitted summary, to print or save."""
@@ -56,7 +51,7 @@ def summary_pdf():
     packet, built = _patient_summary()
     pdf = render_pdf(built, page_size_for(request.args))
     _audit("packet.patient_export_pdf", packet)
-    return _download(pdf, "application/pdf", built.file_stem + ".pdf")
+    return attachment(pdf, "application/pdf", built.file_stem + ".pdf")
 
 
 @bp.get("/summary/log.csv")
@@ -65,4 +60,4 @@ def summary_csv():
     packet, built = _patient_summary()
     body = symptom_log_csv_bytes(built.entries)
     _audit("packet.patient_export_csv", packet)
-    return _download(body, "text/csv", built.file_stem + "-log.csv")
+    return attachment(body, "text/csv", built.file_stem + "-log.csv")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, current_app, request
+from flask import abort, current_app, request
 from flask_login import current_user
 
+from blueprints.downloads import attachment
 from blueprints.reception import bp
 from extensions import db
 from services import audit
@@ -40,12 +41,6 @@ def _audit(action: str, packet_id: int) -> None:
     db.session.commit()
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def public_base_url() -> str:
     """The base of FHIR canonical URLs: PUBLIC_BASE_URL when set, else this request's root."""
     return current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
@@ -57,7 +52,7 @@ def packet_pdf(packet_id: int):
     _, summary = _staff_summary(packet_id)
     pdf = render_pdf(summary, page_size_for(request.args))
     _audit("packet.export_pdf", packet_id)
-    return _download(pdf, "application/pdf", summary.file_stem + ".pdf")
+    return attachment(pdf, "application/pdf", summary.file_stem + ".pdf")
 
 
 @bp.get("/packets/<int:packet_id>/fhir.json")
@@ -67,7 +62,7 @@ def packet_fhir(packet_id: int):
     resource = questionnaire_response(summary, packet, public_base_url())
     _audit("packet.export_fhir", packet_id)
     body = json.dumps(resource, ensure_ascii=False, indent=2).encode("utf-8")
-    return _download(body, "application/fhir+json", summary.file_stem + ".fhir.json")
+    return attachment(body, "application/fhir+json", summary.file_stem + ".fhir.json")
 
 
 @bp.get("/packets/<int:packet_id>/log.csv")
@@ -76,4 +71,4 @@ def packet_csv(packet_id: int):
     _, summary = _staff_summary(packet_id)
     body = symptom_log_csv_bytes(summary.entries)
     _audit("packet.export_csv", packet_id)
-    return _download(body, "text/csv", summary.file_stem + "-log.csv")
+    return attachment(body, "text/csv", summary.file_stem + "-log.csv")
