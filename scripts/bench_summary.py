@@ -80,7 +80,7 @@ def main() -> None:
             t_build, summary = timed(build, args.runs)
             n_queries = len(queries)
             t_html, html = timed(
-                lambda: render_template("summary/staff.html", summary=summary), args.runs
+                lambda: render_template("summary/_summary.html", summary=summary), args.runs
             )
             t_pdf_cold, _ = timed(lambda: render_pdf(summary), 1)
             t_pdf, pdf = timed(lambda: render_pdf(summary), args.runs)
