@@ -25,7 +25,7 @@ from sqlalchemy import event  # noqa: E402
 from extensions import db  # noqa: E402
 from services.export_csv import symptom_log_csv_bytes  # noqa: E402
 from services.fhir import questionnaire_response, validate  # noqa: E402
-from services.pdf import render_pdf  # noqa: E402
+from services.pdf import render_pdf, warm_up  # noqa: E402
 from services.summary import build_summary, load_packet  # noqa: E402
 from tests.conftest import make_test_app  # noqa: E402
 from tests.factories import make_clinic  # noqa: E402
@@ -82,6 +82,7 @@ def main() -> None:
             t_html, html = timed(
                 lambda: render_template("summary/_summary.html", summary=summary), args.runs
             )
+            t_warm, _ = timed(warm_up, 1)
             t_pdf_cold, _ = timed(lambda: render_pdf(summary), 1)
             t_pdf, pdf = timed(lambda: render_pdf(summary), args.runs)
             loaded = load_packet(packet_id)
@@ -100,7 +101,8 @@ def main() -> None:
     print(f"median of {args.runs} runs:")
     print(f"  load + build summary : {ms(t_build)}  ({n_queries} queries)")
     print(f"  HTML render          : {ms(t_html)}  ({len(html) // 1024} KiB)")
-    print(f"  PDF (first, cold)    : {ms(t_pdf_cold)}")
+    print(f"  PDF warm-up (worker) : {ms(t_warm)}  (once per gunicorn worker, before requests)")
+    print(f"  PDF (first request)  : {ms(t_pdf_cold)}")
     print(f"  PDF                  : {ms(t_pdf)}  ({len(pdf) // 1024} KiB)")
     print(f"  FHIR response        : {ms(t_fhir)}")
     print(f"  FHIR R4B validation  : {ms(t_validate)}")

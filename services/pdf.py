@@ -63,3 +63,13 @@ def render_pdf(summary: Summary, page_size: str = "A4") -> bytes:
 def page_size_for(request_args, default: str = "A4") -> str:
     """`?paper=letter` picks US Letter; anything else is the default."""
     return "letter" if (request_args.get("paper") or "").lower() == "letter" else default
+
+
+def warm_up() -> None:
+    """Lay out a tiny page once, so the first patient's PDF does not pay for font loading.
+
+    Called once per server worker (gunicorn.conf.py); it touches no database.
+    """
+    from weasyprint import HTML
+
+    HTML(string="<p>VisitPrep</p>").write_pdf()

@@ -28,7 +28,8 @@ def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None) -> 
     full_env = {**os.environ, "SECRET_KEY": "test-" + "k" * 40, **env}
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+         "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--access-logfile", "-", "app:create_app()"],
         cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
     )
