@@ -224,7 +224,7 @@ def new_password():
             db.session.commit()
             flash(_("Your new password is saved."), "success")
             return _next_step(user)
-    return render_template("auth/new_password.html", form=form)
+    return render_template("auth/password.html", form=form)
 
 
 @bp.route("/login/two-step-setup", methods=["GET", "POST"])
@@ -280,7 +280,7 @@ def change_password():
             response = redirect(url_for("reception.queue"), 303)
             set_staff_cookie(response, token)
             return response
-    return render_template("auth/change_password.html", form=form)
+    return render_template("auth/password.html", form=form)
 
 
 @bp.post("/logout")
