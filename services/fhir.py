@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
 
-from content.body import AREA_BY_KEY, AREAS
+from content.body import AREA_BY_KEY, AREAS, SSS_EXTRAS, SSS_ITEMS
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from content.vocab import (
     FAMILY_HISTORY,
@@ -273,31 +273,16 @@ def questionnaire(base_url: str) -> dict[str, Any]:
                     repeats=True,
                     answerOption=check_areas,
                 ),
-                _q(
-                    "check.fatigue",
-                    _("Tiredness"),
-                    "choice",
-                    answerOption=_options(b, "sss-levels", SSS_LEVELS),
+                # The symptom severity items, worded as in the check itself (content.body).
+                *(
+                    _q(f"check.{key}", str(label), "choice",
+                       answerOption=_options(b, "sss-levels", SSS_LEVELS))
+                    for key, label in SSS_ITEMS.items()
                 ),
-                _q(
-                    "check.unrefreshed",
-                    _("Waking up still tired"),
-                    "choice",
-                    answerOption=_options(b, "sss-levels", SSS_LEVELS),
+                *(
+                    _q(f"check.{key}", _("%(item)s (past 6 months)", item=label), "boolean")
+                    for key, label in SSS_EXTRAS.items()
                 ),
-                _q(
-                    "check.cognitive",
-                    _("Trouble thinking or remembering"),
-                    "choice",
-                    answerOption=_options(b, "sss-levels", SSS_LEVELS),
-                ),
-                _q("check.headaches", _("Headaches (past 6 months)"), "boolean"),
-                _q(
-                    "check.lower_abdomen",
-                    _("Pain or cramps in the lower belly (past 6 months)"),
-                    "boolean",
-                ),
-                _q("check.depression", _("Feeling depressed (past 6 months)"), "boolean"),
                 _q(
                     "check.three_months",
                     _("Symptoms for 3 months or more"),
