@@ -137,6 +137,14 @@ def conflict(step: str, template: str, form, saved_form, content: Any, **ctx):
                        saved=differences(saved_form, form), **ctx)
 
 
+def row_conflict(step: str, template: str, form, saved_form, base: str, **ctx):
+    """A row changed since its form was shown (SECURITY R3): 409 with both versions, the
+    typed one ready to save again over the row as it now is."""
+    form.base.data = base
+    return render_step(step, template, status=409, form=form,
+                       saved=differences(saved_form, form), **ctx)
+
+
 SKIP_FIELDS = {"csrf_token", "version", "base", "move"}
 
 

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from blueprints.patient import bp
-from blueprints.patient.common import after_save, conflict, differences, render_step, stamp
+from blueprints.patient.common import after_save, conflict, render_step, row_conflict, stamp
 from blueprints.patient.forms import (
     DeleteForm,
     HistoryForm,
@@ -165,9 +165,8 @@ def edit_question(item_id: int):
     if form.validate_on_submit():
         if form.base.data != base:
             saved = OwnQuestionForm(formdata=None, data={"text": question.text})
-            form.base.data = base
-            return render_step("questions", "patient/question_edit.html", status=409,
-                               form=form, question=question, saved=differences(saved, form))
+            return row_conflict("questions", "patient/question_edit.html", form, saved, base,
+                                question=question)
         question.text = form.text.data
         packets.commit_step(packet, None)
         flash(_("Saved."), "success")
@@ -291,9 +290,7 @@ def _edit(kind: ListKind, item_id: int):
     if form.validate_on_submit():
         if form.base.data != base:
             saved = kind.form(formdata=None, data=kind.data(row))
-            form.base.data = base
-            return render_step(kind.step, kind.form_template, status=409, form=form, row=row,
-                               saved=differences(saved, form))
+            return row_conflict(kind.step, kind.form_template, form, saved, base, row=row)
         kind.fill(row, form)
         packets.commit_step(packet, None)
         flash(_("Saved."), "success")

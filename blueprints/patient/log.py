@@ -9,7 +9,7 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
-from blueprints.patient.common import after_save, conflict, differences, render_step, stamp
+from blueprints.patient.common import after_save, conflict, render_step, row_conflict, stamp
 from blueprints.patient.forms import (
     BodyCheckForm,
     DeleteForm,
@@ -117,9 +117,7 @@ def edit_entry(item_id: int):
     if form.validate_on_submit():
         if form.base.data != base:
             saved = SymptomEntryForm(formdata=None, data=_entry_form_data(values))
-            form.base.data = base
-            return render_step("log", "patient/entry_form.html", status=409, form=form,
-                               entry=entry, saved=differences(saved, form))
+            return row_conflict("log", "patient/entry_form.html", form, saved, base, entry=entry)
         _fill_entry(entry, form)
         packets.commit_step(packet, "log", flags=True)
         flash(_("Your entry was saved."), "success")
