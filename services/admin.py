@@ -148,12 +148,15 @@ def _bank_audit(admin: StaffUser, action: str, obj: ClinicTopic | ClinicQuestion
     record(action, actor=admin, object_type=kind, object_id=obj.id, ip=ip, detail=detail)
 
 
+def _next_position(column, **where) -> int:
+    """The position after the last one in a topic list or a topic (0 for an empty one)."""
+    last = db.session.scalar(db.select(func.max(column)).filter_by(**where))
+    return 0 if last is None else last + 1
+
+
 def add_topic(admin: StaffUser, title: str, blurb: str, ip: str | None = None) -> ClinicTopic:
-    last = db.session.scalar(
-        db.select(func.max(ClinicTopic.position)).filter_by(clinic_id=admin.clinic_id)
-    )
     topic = ClinicTopic(clinic_id=admin.clinic_id, title=title.strip(), blurb=blurb.strip(),
-                        position=(last if last is not None else -1) + 1)
+                        position=_next_position(ClinicTopic.position, clinic_id=admin.clinic_id))
     db.session.add(topic)
     db.session.flush()
     _bank_audit(admin, "bank.topic_add", topic, ip)
@@ -170,11 +173,8 @@ def edit_topic(admin: StaffUser, topic: ClinicTopic, title: str, blurb: str,
 
 def add_question(admin: StaffUser, topic: ClinicTopic, text: str,
                  ip: str | None = None) -> ClinicQuestion:
-    last = db.session.scalar(
-        db.select(func.max(ClinicQuestion.position)).filter_by(topic_id=topic.id)
-    )
     question = ClinicQuestion(clinic_id=admin.clinic_id, topic_id=topic.id, text=text.strip(),
-                              position=(last if last is not None else -1) + 1)
+                              position=_next_position(ClinicQuestion.position, topic_id=topic.id))
     db.session.add(question)
     db.session.flush()
     _bank_audit(admin, "bank.question_add", question, ip)
@@ -186,11 +186,8 @@ def edit_question(admin: StaffUser, question: ClinicQuestion, text: str, topic: 
                   ip: str | None = None) -> None:
     """Change the wording (packets keep the wording they copied) or move it to another topic."""
     if topic.id != question.topic_id:
-        last = db.session.scalar(
-            db.select(func.max(ClinicQuestion.position)).filter_by(topic_id=topic.id)
-        )
+        question.position = _next_position(ClinicQuestion.position, topic_id=topic.id)
         question.topic_id = topic.id
-        question.position = (last if last is not None else -1) + 1
     question.text = text.strip()
     _bank_audit(admin, "bank.question_edit", question, ip)
     db.session.commit()
