@@ -17,8 +17,7 @@ from config import TestConfig
 from extensions import db
 from services.tokens import create_invitation
 from tests.factories import make_appointment, make_clinic
-from tests.helpers import csrf_from
-from tests.patient.conftest import hidden_fields
+from tests.helpers import csrf_from, hidden_fields
 from tests.servers import gunicorn
 
 HEALTH_SENTINEL = "Sentinel-bladder-trouble-7741"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
@@ -12,21 +11,9 @@ from extensions import db
 from models import Packet
 from services.tokens import create_invitation
 from tests.factories import make_appointment, make_clinic
-
-_INPUT = re.compile(r"<input[^>]*>")
-_ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+from tests.helpers import hidden_fields
 
 DOB = date(1980, 6, 15)
-
-
-def hidden_fields(html: str) -> dict[str, str]:
-    """The hidden inputs of a page (CSRF token, version, fingerprint), first one wins."""
-    out: dict[str, str] = {}
-    for tag in _INPUT.findall(html):
-        attrs = dict(_ATTR.findall(tag))
-        if attrs.get("type") == "hidden" and "name" in attrs:
-            out.setdefault(attrs["name"], attrs.get("value", "").replace("&#34;", '"'))
-    return out
 
 
 def post_form(client, path: str, data: dict | None = None, *, page: str | None = None, **kw):
