@@ -108,8 +108,8 @@ def register_commands(app: Flask) -> None:
 
 def register_logging(app: Flask) -> None:
     """Werkzeug's access log prints full URLs, tokens included: keep tokens out of it."""
-    from services.logfilter import TokenRedactingFilter
+    from services.logfilter import REDACT
 
-    redact = TokenRedactingFilter()
+    # One shared filter: loggers are process-wide, and addFilter skips one already there.
     for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
-        logging.getLogger(name).addFilter(redact)
+        logging.getLogger(name).addFilter(REDACT)

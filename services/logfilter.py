@@ -25,3 +25,7 @@ class TokenRedactingFilter(logging.Filter):
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
+
+
+#: The one instance every app adds to its loggers.
+REDACT = TokenRedactingFilter()
