@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 
 import pytest
 
@@ -108,14 +107,3 @@ def test_the_pdf_html_links_only_local_css(app, typical):
         html = render_summary_html(typical)
     assert 'href="/static/css/summary.css"' in html
     assert "<script" not in html
-
-
-def test_a_90_day_pdf_renders_quickly(app, long_summary):
-    with app.test_request_context():
-        render_pdf(long_summary)  # fonts and styles warm up once per process
-        start = time.perf_counter()
-        render_pdf(long_summary)
-        elapsed = time.perf_counter() - start
-    # The target is under a second (scripts/bench_summary.py reports the figure); the
-    # margin here keeps a busy CI machine from failing the run.
-    assert elapsed < 2.5, elapsed
