@@ -68,6 +68,27 @@ QUESTION_SOURCES = ("bank", "own", "suggested")
 YES_NO_UNSURE = ("yes", "no", "unsure")
 #: Red-flag levels, highest first; the packet keeps its highest for the queue.
 FLAG_NONE, FLAG_TELL_DOCTOR, FLAG_URGENT, FLAG_EMERGENCY = 0, 1, 2, 3
+SAFETY_CALL_STATUSES = ("open", "closed")
+#: What reception records when it acts on a safety call.
+SAFETY_CALL_OUTCOMES = (
+    "advised_emergency",
+    "advised_urgent_care",
+    "booked_sooner",
+    "left_message",
+    "no_answer",
+    "already_handled",
+)
+#: Outcomes after which the call stays open, due again later.
+SAFETY_CALL_RETRY = ("left_message", "no_answer")
+SAFETY_CALL_EVENT_KINDS = ("opened", "attempt", "closed")
+#: Weekday keys of `Clinic.opening_hours`, Monday first (datetime.weekday() order).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def default_opening_hours() -> dict[str, list[str] | None]:
+    """Monday to Friday, 8 AM to 5 PM, until an admin sets the clinic's own hours."""
+    return {day: (["08:00", "17:00"] if day not in ("sat", "sun") else None)
+            for day in WEEKDAYS}
 
 #: The steps of a packet, in order. Keys appear in URLs and in `Packet.steps_saved`.
 PACKET_STEPS = (
@@ -105,7 +126,11 @@ class Clinic(db.Model):
     require_totp: Mapped[bool] = mapped_column(Boolean, default=True)
     #: Packets are deleted this many days after their appointment.
     retention_days: Mapped[int] = mapped_column(Integer, default=90)
+    #: An IANA time zone name (zoneinfo); every staff time is shown in it.
     timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    #: Weekday key (WEEKDAYS) -> ["HH:MM", "HH:MM"] opening and closing, or None: closed.
+    #: An urgent safety call is due before the clinic closes.
+    opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=default_opening_hours)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -294,6 +319,8 @@ class Packet(db.Model):
     hopes: Mapped[str] = mapped_column(Text, default="")
     #: Keys from content.vocab.REASON_PROMPTS.
     reason_prompts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: A number the clinic can call today, kept exactly as the patient typed it.
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
 
     # Medical history, the parts that are one per packet
     family_fibromyalgia: Mapped[str | None] = mapped_column(String(10))
@@ -344,6 +371,10 @@ class Packet(db.Model):
     )
     notes: Mapped[list[StaffNote]] = relationship(
         back_populates="packet", order_by="StaffNote.created_at", cascade="all, delete-orphan"
+    )
+    safety_calls: Mapped[list[SafetyCall]] = relationship(
+        back_populates="packet", order_by="SafetyCall.id", cascade="all, delete-orphan",
+        passive_deletes=True,
     )
 
     __table_args__ = (
@@ -612,6 +643,96 @@ class StaffNote(db.Model):
 
     packet: Mapped[Packet] = relationship(back_populates="notes")
     author: Mapped[StaffUser | None] = relationship()
+
+
+class SafetyCall(db.Model):
+    """A call reception must make because of an emergency or urgent answer.
+
+    Opened by services.safety_calls when the answer is saved (draft or sent); closed
+    only with an outcome. Each thing that happens to it is a SafetyCallEvent row.
+    """
+
+    __tablename__ = "safety_call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    packet_id: Mapped[int] = mapped_column(ForeignKey("packet.id", ondelete="CASCADE"))
+    #: The warning sign (services.flags.Flag.key: a safety question's key).
+    flag_key: Mapped[str] = mapped_column(String(40))
+    #: FLAG_URGENT or FLAG_EMERGENCY when it was raised.
+    level: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: Emergency: when raised; urgent: before the clinic closes (its time zone); moved
+    #: on by "no answer" and "left a message".
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Calls that did not reach the patient so far.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: The latest outcome recorded (SAFETY_CALL_OUTCOMES), None until someone acts.
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    #: Bumped by every action; the form carries it, so two people acting at once are told.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    packet: Mapped[Packet] = relationship(back_populates="safety_calls")
+    closed_by: Mapped[StaffUser | None] = relationship()
+    events: Mapped[list[SafetyCallEvent]] = relationship(
+        back_populates="call", order_by="SafetyCallEvent.id", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __table_args__ = (
+        CheckConstraint(_in("status", SAFETY_CALL_STATUSES), name="status_valid"),
+        CheckConstraint("level BETWEEN 2 AND 3", name="level_range"),
+        CheckConstraint(
+            "outcome IS NULL OR " + _in("outcome", SAFETY_CALL_OUTCOMES), name="outcome_valid"
+        ),
+        CheckConstraint("status = 'open' OR closed_at IS NOT NULL", name="closed_has_time"),
+        # Reception's list: one clinic's open calls, soonest due first.
+        Index("ix_safety_call_clinic_status_due", "clinic_id", "status", "due_at"),
+        Index("ix_safety_call_packet_flag", "packet_id", "flag_key"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class SafetyCallEvent(db.Model):
+    """One thing that happened to a safety call: opened, a try, closed. Never changed."""
+
+    __tablename__ = "safety_call_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("safety_call.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10))
+    #: Who acted; None when the patient's answer opened the call.
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: When the call is due after this event.
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    call: Mapped[SafetyCall] = relationship(back_populates="events")
+    actor: Mapped[StaffUser | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", SAFETY_CALL_EVENT_KINDS), name="kind_valid"),
+        CheckConstraint(
+            "outcome IS NULL OR " + _in("outcome", SAFETY_CALL_OUTCOMES), name="outcome_valid"
+        ),
+    )
+
+
+@event.listens_for(SafetyCallEvent, "before_update")
+def _call_events_are_append_only(mapper: Any, connection: Any, target: SafetyCallEvent) -> None:
+    raise RuntimeError("Safety call events are append-only")
 
 
 class AuditEvent(db.Model):

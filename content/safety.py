@@ -1,7 +1,13 @@
 """The safety check: explicit yes/no questions for back-pain warning signs.
 
-Each question has a level. An emergency "yes" shows the patient a "get help now"
-message at once; every "yes" is shown to reception, highest level first.
+Each question asks one thing and has a level. A "yes" shows the patient the message of
+its level at once (emergency: get help now; urgent: contact the clinic today; tell the
+doctor: it will be on the summary); every "yes" is shown to reception, highest level
+first, and an emergency or urgent one opens a safety call (services/safety_calls.py).
+
+Some warning signs are two facts together ("history of cancer" *with* "new back pain").
+Those questions name the other one in `with_key`: both "yes" raise the full level; the
+first alone is still worth telling the doctor (`alone_label`).
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from models import FLAG_EMERGENCY, FLAG_TELL_DOCTOR, FLAG_URGENT
+from models import FLAG_EMERGENCY, FLAG_NONE, FLAG_TELL_DOCTOR, FLAG_URGENT
 
 LEVEL_NAMES = {
     FLAG_EMERGENCY: "emergency",
@@ -32,6 +38,10 @@ class SafetyQuestion:
     text: object
     #: A short line for staff (queue, summary red-flag box).
     staff_label: object
+    #: Another question that must also be "yes" for the full level (see the docstring).
+    with_key: str | None = None
+    #: The staff line when this is "yes" without `with_key` (a tell-the-doctor flag).
+    alone_label: object = None
 
 
 QUESTIONS: tuple[SafetyQuestion, ...] = (
@@ -51,7 +61,8 @@ QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         "saddle_numbness",
         FLAG_EMERGENCY,
-        _l("Is there numbness around your genitals, buttocks or bottom?"),
+        _l("Is the skin around your anus (back passage), your genitals or your buttocks "
+           "numb?"),
         _l("Numbness around the genitals, buttocks or anus"),
     ),
     SafetyQuestion(
@@ -86,10 +97,18 @@ QUESTIONS: tuple[SafetyQuestion, ...] = (
         _l("Fever or chills with back pain"),
     ),
     SafetyQuestion(
-        "cancer_history",
+        "pain_new",
+        FLAG_NONE,
+        _l("Did this back pain start in the last 6 weeks?"),
+        _l("Back pain that started in the last 6 weeks"),
+    ),
+    SafetyQuestion(
+        "cancer_ever",
         FLAG_URGENT,
-        _l("Have you ever had cancer, and is this back pain new?"),
+        _l("Have you ever had cancer?"),
         _l("History of cancer with new back pain"),
+        with_key="pain_new",
+        alone_label=_l("History of cancer"),
     ),
     SafetyQuestion(
         "weight_loss",
@@ -100,15 +119,24 @@ QUESTIONS: tuple[SafetyQuestion, ...] = (
     SafetyQuestion(
         "night_pain",
         FLAG_URGENT,
-        _l("Is the pain worse at night or when you rest, and does it not ease?"),
-        _l("Pain worse at night or at rest that does not ease"),
+        _l("Is your pain worse at night or when you rest?"),
+        _l("Pain worse at night or at rest"),
     ),
     SafetyQuestion(
-        "steroids_bones",
+        "steroids_long",
         FLAG_URGENT,
-        _l("Have you taken steroid medicine for a long time, or do you have thin bones "
-           "(osteoporosis), and is this pain new?"),
-        _l("Long-term steroids or osteoporosis with new pain"),
+        _l("Have you taken steroid medicine, like prednisone, for 3 months or more?"),
+        _l("Long-term steroid use with new back pain"),
+        with_key="pain_new",
+        alone_label=_l("Long-term steroid use"),
+    ),
+    SafetyQuestion(
+        "thin_bones",
+        FLAG_URGENT,
+        _l("Has a doctor told you that you have thin bones (osteoporosis)?"),
+        _l("Osteoporosis with new back pain"),
+        with_key="pain_new",
+        alone_label=_l("Osteoporosis"),
     ),
     SafetyQuestion(
         "new_numbness",
@@ -146,6 +174,24 @@ QUESTIONS: tuple[SafetyQuestion, ...] = (
         FLAG_TELL_DOCTOR,
         _l("Has the pain kept going even after rest, heat, cold or other self-care?"),
         _l("Pain continues after self-care"),
+    ),
+)
+
+#: Questions no longer asked, whose stored answers still raise their flag (packets
+#: answered before each of them was split into questions that ask one thing).
+RETIRED: tuple[SafetyQuestion, ...] = (
+    SafetyQuestion(
+        "cancer_history",
+        FLAG_URGENT,
+        _l("Have you ever had cancer, and is this back pain new?"),
+        _l("History of cancer with new back pain"),
+    ),
+    SafetyQuestion(
+        "steroids_bones",
+        FLAG_URGENT,
+        _l("Have you taken steroid medicine for a long time, or do you have thin bones "
+           "(osteoporosis), and is this pain new?"),
+        _l("Long-term steroids or osteoporosis with new pain"),
     ),
 )
 

@@ -2,16 +2,20 @@
 
 The packet keeps its highest level in `Packet.flag_level` so the queue can sort
 on an index; call `refresh_flag_level` after saving the safety check or the log.
+
+A warning sign can be raised by the safety check and by the log alike (morning
+stiffness, numbness, spasms, skin sore to touch): `packet_flags` lists it once, under
+one `key`, with the evidence of both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 
-from content.safety import QUESTIONS
+from content.safety import QUESTION_BY_KEY, QUESTIONS, RETIRED
 from models import FLAG_NONE, FLAG_TELL_DOCTOR, FLAG_URGENT, Packet, SafetyAnswer, SymptomEntry
 
 #: Morning stiffness in the log at or above this many minutes is worth telling the doctor.
@@ -26,24 +30,38 @@ class Flag:
     label: object
     #: The answer that raised it, in words staff can check.
     evidence: object
+    #: One warning sign, whichever way it was raised: the safety question's key (log
+    #: flags that repeat a question use that question's key). Safety calls follow it.
+    key: str = ""
 
 
 def safety_flags(answers: Iterable[SafetyAnswer]) -> list[Flag]:
     """A flag per "yes", in the safety check's own order (the database's order is arbitrary)."""
     said_yes = {a.question_key for a in answers if a.answer}
     flags = []
-    for question in QUESTIONS:
-        if question.key not in said_yes:
+    for question in (*QUESTIONS, *RETIRED):
+        if question.key not in said_yes or question.level == FLAG_NONE:
             continue
-        flags.append(
-            Flag(
-                question.level,
-                f"safety:{question.key}",
-                question.staff_label,
-                _l('Safety check: "yes" to "%(question)s"', question=question.text),
-            )
-        )
+        level, label = question.level, question.staff_label
+        evidence = _l('Safety check: "yes" to "%(question)s"', question=question.text)
+        if question.with_key:
+            other = QUESTION_BY_KEY[question.with_key]
+            if question.with_key in said_yes:
+                evidence = _l('Safety check: "yes" to "%(question)s" and to "%(other)s"',
+                              question=question.text, other=other.text)
+            else:
+                level, label = FLAG_TELL_DOCTOR, question.alone_label
+        flags.append(Flag(level, f"safety:{question.key}", label, evidence, question.key))
     return flags
+
+
+#: Log flags that are the same warning sign as a safety question (listed once).
+LOG_SAME_AS_QUESTION = {
+    "log:numbness": "new_numbness",
+    "log:stiffness": "morning_stiffness",
+    "log:spasms": "spasms",
+    "log:tender": "touch",
+}
 
 
 def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
@@ -100,9 +118,31 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
 
 
 def packet_flags(packet: Packet) -> list[Flag]:
-    """Every flag of a packet, highest level first (safety check before log within a level)."""
-    flags = safety_flags(packet.safety_answers) + log_flags(packet.symptom_entries)
-    return sorted(flags, key=lambda f: -f.level)
+    """Every warning sign of a packet once, highest level first (safety check before log).
+
+    A sign raised by both the check and the log keeps the higher level, the check's
+    label, and both lines of evidence.
+    """
+    merged: dict[str, Flag] = {}
+    for flag in safety_flags(packet.safety_answers) + log_flags(packet.symptom_entries):
+        key = flag.key or LOG_SAME_AS_QUESTION.get(flag.source, flag.source)
+        first = merged.get(key)
+        if first is None:
+            merged[key] = replace(flag, key=key)
+        else:
+            merged[key] = replace(first, level=max(first.level, flag.level),
+                                  evidence=_Joined(first.evidence, flag.evidence))
+    return sorted(merged.values(), key=lambda f: -f.level)
+
+
+class _Joined:
+    """Two lines of evidence shown as one (each stays translatable until shown)."""
+
+    def __init__(self, *parts: object) -> None:
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return "; ".join(str(p) for p in self.parts)
 
 
 def highest_level(flags: Iterable[Flag]) -> int:

@@ -30,6 +30,20 @@ def format_time(value: datetime | None) -> str:
     return f"{value:%-I:%M %p}"
 
 
+def tel_href(number: object) -> str:
+    """A `tel:` link target for a phone number as typed: digits, and a leading + kept."""
+    text = "" if number is None else str(number).strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return f"tel:{'+' if text.startswith('+') else ''}{digits}"
+
+
+def format_zoned(value: datetime | None) -> str:
+    """An aware datetime with its zone named, for staff pages ("..., 9:05 AM EST")."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value)} {value.tzname() or ''}".rstrip()
+
+
 def breakable(value: object) -> str:
     """Text with a zero-width space every BREAK_EVERY characters of any very long word.
 
@@ -51,3 +65,5 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_time, "time")
     app.add_template_filter(breakable, "breakable")
+    app.add_template_filter(tel_href, "tel")
+    app.add_template_filter(format_zoned, "zoned")

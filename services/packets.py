@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from content.safety import EMERGENCY_KEYS
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from extensions import db
 from models import (
@@ -36,7 +35,7 @@ from models import (
     utcnow,
 )
 from services import audit
-from services.flags import refresh_flag_level
+from services.flags import highest_level, packet_flags, refresh_flag_level
 
 #: How many rows each list may hold; the forms say so when one is full.
 LIMITS = {
@@ -75,7 +74,8 @@ def step_content(packet: Packet, step: str) -> Any:
     """The saved content of one step, as plain data (for fingerprints)."""
     if step == "visit":
         return [packet.patient_name, packet.date_of_birth, packet.visit_date, packet.doctor,
-                packet.reason, packet.hopes, sorted(packet.reason_prompts or [])]
+                packet.reason, packet.hopes, sorted(packet.reason_prompts or []),
+                packet.contact_phone]
     if step == "questions":
         return _rows(packet.questions, "text", "position", "top_rank", "clinic_question_id")
     if step == "history":
@@ -291,8 +291,21 @@ def save_safety(packet: Packet, answers: dict[str, bool]) -> None:
             packet.safety_answers.append(SafetyAnswer(question_key=key, answer=value))
 
 
-def emergency(packet: Packet) -> bool:
-    return any(a.answer and a.question_key in EMERGENCY_KEYS for a in packet.safety_answers)
+def help_level(packet: Packet) -> int:
+    """The level of the message the patient is shown (FLAG_*): their highest flag now."""
+    return highest_level(packet_flags(packet))
+
+
+def save_contact_phone(packet: Packet, phone: str) -> None:
+    """Keep the number the clinic can call today, as typed, and commit.
+
+    Allowed after the packet was sent too: the clinic may need to call about an answer
+    in it, and the number is not one of the answers.
+    """
+    packet.contact_phone = phone
+    if packet.is_editable:
+        bump_version(packet)
+    db.session.commit()
 
 
 # Symptom log --------------------------------------------------------------------------

@@ -130,6 +130,8 @@ class Summary:
     #: The appointment's wall-clock time, when the packet came from an invitation.
     appointment_at: datetime | None
     doctor: str
+    #: A number to call today, as the patient typed it ("" when not given).
+    contact_phone: str
     clinic_name: str
     clinic_timezone: str
     emergency_number: str
@@ -351,6 +353,7 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         visit_date=packet.visit_date or (appointment.scheduled_for.date() if appointment else None),
         appointment_at=appointment.scheduled_for if appointment else None,
         doctor=packet.doctor or (appointment.doctor if appointment else ""),
+        contact_phone=packet.contact_phone or "",
         clinic_name=clinic.name if clinic else "",
         clinic_timezone=clinic.timezone if clinic else "UTC",
         emergency_number=(clinic.emergency_number if clinic else "") or "911",

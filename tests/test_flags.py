@@ -33,19 +33,68 @@ def entry(**fields) -> SymptomEntry:
     return SymptomEntry(**fields)
 
 
-@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.key)
+FLAGGING = [q for q in QUESTIONS if q.level != FLAG_NONE]
+
+
+@pytest.mark.parametrize("question", FLAGGING, ids=lambda q: q.key)
 def test_each_yes_raises_its_level_with_the_question_as_evidence(app, question):
-    flags = safety_flags([SafetyAnswer(question_key=question.key, answer=True)])
+    keys = [question.key] + ([question.with_key] if question.with_key else [])
+    flags = safety_flags([SafetyAnswer(question_key=k, answer=True) for k in keys])
     assert len(flags) == 1
     flag = flags[0]
     assert flag.level == question.level
-    assert flag.source == f"safety:{question.key}"
+    assert flag.source == f"safety:{question.key}" and flag.key == question.key
     assert str(flag.label) == str(question.staff_label)
     assert str(question.text) in str(flag.evidence)
 
 
+@pytest.mark.parametrize("question", [q for q in QUESTIONS if q.with_key], ids=lambda q: q.key)
+def test_a_sign_of_two_facts_alone_is_for_the_doctor(app, question):
+    """"Ever had cancer" is urgent with new back pain, and worth telling the doctor alone."""
+    flags = safety_flags([SafetyAnswer(question_key=question.key, answer=True),
+                          SafetyAnswer(question_key=question.with_key, answer=False)])
+    assert [(f.level, str(f.label)) for f in flags] == [
+        (FLAG_TELL_DOCTOR, str(question.alone_label))]
+    both = safety_flags([SafetyAnswer(question_key=question.key, answer=True),
+                         SafetyAnswer(question_key=question.with_key, answer=True)])
+    assert str(QUESTIONS[[q.key for q in QUESTIONS].index(question.with_key)].text) in str(
+        both[0].evidence)
+
+
+def test_new_back_pain_alone_raises_nothing(app):
+    assert safety_flags([SafetyAnswer(question_key="pain_new", answer=True)]) == []
+
+
+@pytest.mark.parametrize("key", ["cancer_history", "steroids_bones"])
+def test_answers_to_questions_since_split_keep_their_flag(app, key):
+    flags = safety_flags([SafetyAnswer(question_key=key, answer=True)])
+    assert [(f.level, f.key) for f in flags] == [(FLAG_URGENT, key)]
+
+
+def test_each_question_asks_one_thing():
+    """No "and"/"or" joining two questions, no negative to untangle (the split ones)."""
+    texts = {q.key: str(q.text) for q in QUESTIONS}
+    assert "anus" in texts["saddle_numbness"]
+    assert " not " not in texts["night_pain"] and "n't" not in texts["night_pain"]
+    for key in ("cancer_ever", "steroids_long", "thin_bones", "pain_new"):
+        assert ", and " not in texts[key] and " or do you " not in texts[key], key
+
+
+def test_a_sign_in_the_check_and_the_log_is_listed_once(app):
+    clinic = make_clinic()
+    packet = make_packet(clinic)
+    packet.safety_answers += [SafetyAnswer(question_key="morning_stiffness", answer=True),
+                              SafetyAnswer(question_key="new_numbness", answer=False)]
+    packet.symptom_entries += [entry(stiffness_minutes=180), entry(numbness=True)]
+    db.session.commit()
+    flags = packet_flags(packet)
+    assert [f.key for f in flags] == ["new_numbness", "morning_stiffness"]
+    stiff = flags[1]
+    assert "Safety check" in str(stiff.evidence) and "Symptom log" in str(stiff.evidence)
+
+
 def test_every_level_is_used_by_the_safety_check():
-    assert {q.level for q in QUESTIONS} == {FLAG_EMERGENCY, FLAG_URGENT, FLAG_TELL_DOCTOR}
+    assert {q.level for q in FLAGGING} == {FLAG_EMERGENCY, FLAG_URGENT, FLAG_TELL_DOCTOR}
 
 
 def test_no_and_unknown_questions_raise_nothing(app):

@@ -92,6 +92,7 @@ ACCESS = {
         "patient.log", "patient.add_entry", "patient.edit_entry", "patient.delete_entry",
         "patient.check", "patient.safety", "patient.review", "patient.done",
         "patient.print_view", "patient.keep_link", "patient.leave", "patient.new_link",
+        "patient.contact_phone",
     )},
     # The patient's copy of the summary: only once the packet is sent.
     "patient.summary": "patient_sent",

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 
 from blueprints.patient import bp
-from blueprints.patient.forms import AREA_GROUPS
+from blueprints.patient.forms import AREA_GROUPS, ContactPhoneForm
 from content import vocab
-from content.safety import EMERGENCY_KEYS
-from services import packets
+from content.safety import QUESTION_BY_KEY
+from models import utcnow
+from services import opening_hours, packets
 from services.patient_session import current_packet
 
 #: Step key -> (title, endpoint), in order.
@@ -32,9 +33,11 @@ STEPS: dict[str, tuple[Any, str]] = {
 
 #: Pages a sent packet still shows; every other page goes to the confirmation.
 READ_ONLY_PAGES = {"patient.done", "patient.print_view", "patient.home", "patient.leave",
-                   "patient.summary", "patient.summary_pdf", "patient.summary_csv"}
-#: POSTs allowed after submit: they change nothing in the packet.
-POST_AFTER_SUBMIT = {"patient.leave"}
+                   "patient.summary", "patient.summary_pdf", "patient.summary_csv",
+                   "patient.contact_phone"}
+#: POSTs allowed after submit: they change no answer (the number the clinic can call
+#: today may still be given, since a "yes" sent may need a call).
+POST_AFTER_SUBMIT = {"patient.leave", "patient.contact_phone"}
 
 
 @bp.before_request
@@ -61,7 +64,13 @@ def load_packet():
 def patient_context():
     return {"clinic": g.get("clinic"), "packet": g.get("packet"), "steps": STEPS,
             "area_groups": AREA_GROUPS, "vocab": vocab, "vocab_label": vocab.label,
-            "emergency_keys": EMERGENCY_KEYS}
+            "safety_question": QUESTION_BY_KEY,
+            "phone_form": ContactPhoneForm, "hours_today": _hours_today}
+
+
+def _hours_today():
+    """The clinic's opening hours today, in its own time zone (None: closed today)."""
+    return opening_hours.today_hours(g.clinic, utcnow())
 
 
 def read_only_page():
@@ -145,7 +154,7 @@ def row_conflict(step: str, template: str, form, saved_form, base: str, **ctx):
                        saved=differences(saved_form, form), **ctx)
 
 
-SKIP_FIELDS = {"csrf_token", "version", "base", "move"}
+SKIP_FIELDS = {"csrf_token", "version", "base", "move", "help_seen"}
 
 
 def display_value(field: Field) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -123,6 +124,40 @@ def not_future_birth(form, field):
         raise ValidationError(_l("Please check the year of your date of birth."))
 
 
+#: A phone number as people type it: digits and the usual marks, "ext" or "x" for an extension.
+PHONE_CHARS = re.compile(r"^[0-9+()\-./ ]*(?:(?:ext\.?|x) ?[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def loose_phone(form, field):
+    """Checked loosely and kept as typed: enough digits, nothing that is not a phone number."""
+    value = field.data or ""
+    if not value:
+        return
+    digits = sum(ch.isdigit() for ch in value)
+    if not PHONE_CHARS.match(value) or not 7 <= digits <= 20:
+        raise ValidationError(_l(
+            "Please check this number. Use digits, like 555-123-4567. You can add a few "
+            "words after it, like ext 12."))
+
+
+def contact_phone_field():
+    return StringField(
+        _l("A phone number the clinic can call you on today"),
+        validators=[Optional(), too_long(40), loose_phone],
+        description=_l("If one of your answers needs a quick call, the clinic uses this "
+                       "number."),
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+
+
+class ContactPhoneForm(PatientForm):
+    """The number asked again inside the "contact the clinic" and "get help now" messages."""
+
+    contact_phone = contact_phone_field()
+    #: Which page the message stood on, to go back to (a key of CONTACT_PHONE_PAGES).
+    back = HiddenField()
+
+
 class VisitForm(StepForm):
     patient_name = StringField(_l("Your name"), validators=[Optional(), too_long(120)])
     date_of_birth = DateField(
@@ -145,6 +180,7 @@ class VisitForm(StepForm):
         _l("What do you hope to get from this visit?"),
         validators=[Optional(), too_long(NOTE_MAX)],
     )
+    contact_phone = contact_phone_field()
 
     def validate_visit_date(self, field):
         if field.data is None:
@@ -393,6 +429,9 @@ _area_fields(BodyCheckForm, "areas_")
 
 class SafetyForm(StepForm):
     """One yes/no per warning sign; built from content.safety.QUESTIONS."""
+
+    #: "1" when the page showed a "get help" message: the main button then moves on.
+    help_seen = HiddenField()
 
 
 for _question in SAFETY_QUESTIONS:

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
-from blueprints.patient.common import after_save, conflict, render_step, row_conflict, stamp
+from blueprints.patient.common import (
+    after_save,
+    conflict,
+    is_autosave,
+    render_step,
+    row_conflict,
+    stamp,
+)
 from blueprints.patient.forms import (
     BodyCheckForm,
     DeleteForm,
@@ -20,9 +27,8 @@ from blueprints.patient.forms import (
     area_defaults,
 )
 from blueprints.patient.lists import full_message
-from content.safety import EMERGENCY_KEYS
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
-from models import SymptomEntry
+from models import FLAG_EMERGENCY, FLAG_URGENT, SymptomEntry
 from services import packets
 
 ENTRY_FIELDS = ("recorded_at", "pain", "fatigue", "where_text", "qualities", "worse_with",
@@ -188,34 +194,57 @@ def _safety_data(packet) -> dict:
     return {f"q_{a.question_key}": "yes" if a.answer else "no" for a in packet.safety_answers}
 
 
+#: Where "get help" stands on the safety page, by level (the anchor to scroll to).
+HELP_ANCHORS = {FLAG_EMERGENCY: "get-help-now", FLAG_URGENT: "help-today"}
+
+
 @bp.route("/safety", methods=["GET", "POST"])
 def safety():
-    """Step 8: warning signs, asked one by one. An emergency "yes" shows "get help now"."""
+    """Step 8: warning signs, asked one by one; a "yes" shows what to do, at once.
+
+    An emergency or urgent "yes" first shows its message on this page (without
+    JavaScript, after the save; with it, the page sends the answer at once on its own);
+    once the message was on the page, the main button moves on like every step.
+    """
     packet = g.packet
     content = packets.step_content(packet, "safety")
     form = SafetyForm()
     if request.method == "POST":
         form.validate()  # for the messages next to unanswered questions
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
-            saved = SafetyForm(formdata=None, data=_safety_data(packet))
-            return conflict("safety", "patient/safety.html", form, saved, content,
-                            emergency=packets.emergency(packet))
         # Save every answer given, even when some are missing: a "yes" must never be lost.
         answers = {q.key: form[f"q_{q.key}"].data == "yes" for q in SAFETY_QUESTIONS
                    if form[f"q_{q.key}"].data in {"yes", "no"}}
+        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+            # Another window saved this step. The "yes" answers are kept all the same
+            # (a warning sign is never lost); the rest waits for the patient to choose.
+            said_yes = {key: True for key, value in answers.items() if value}
+            if said_yes:
+                packets.save_safety(packet, said_yes)
+                packets.commit_step(packet, flags=True)
+            if is_autosave():
+                return jsonify(saved=bool(said_yes), conflict=True), 409
+            saved = SafetyForm(formdata=None, data=_safety_data(packet))
+            return conflict("safety", "patient/safety.html", form, saved,
+                            packets.step_content(packet, "safety"),
+                            help_level=packets.help_level(packet))
         complete = len(answers) == len(SAFETY_QUESTIONS)
         if answers:
             packets.save_safety(packet, answers)
             packets.commit_step(packet, "safety" if complete else None, flags=True)
-        emergency = any(answers.get(key) for key in EMERGENCY_KEYS)
-        if complete and not emergency:
+        level = packets.help_level(packet)
+        if is_autosave():
+            # The page's own immediate save of a "yes": say so only now that it is stored.
+            return jsonify(saved=bool(answers), level=level, version=str(packet.version),
+                           base=packets.fingerprint(packets.step_content(packet, "safety")))
+        if complete and (level < FLAG_URGENT or form.help_seen.data == "1"):
             return after_save("safety")
         if complete:
-            flash(_("Your answers are saved."), "success")
-            return redirect(url_for("patient.safety") + "#get-help-now", 303)
+            return redirect(url_for("patient.safety", _anchor=HELP_ANCHORS[level]), 303)
         stamp(form, packets.step_content(packet, "safety"))
-        return render_step("safety", "patient/safety.html", form=form,
-                           emergency=packets.emergency(packet), partial=bool(answers))
+        form.help_seen.data = "1" if level >= FLAG_URGENT else ""
+        return render_step("safety", "patient/safety.html", form=form, help_level=level,
+                           partial=bool(answers))
+    level = packets.help_level(packet)
     form = stamp(SafetyForm(formdata=None, data=_safety_data(packet)), content)
-    return render_step("safety", "patient/safety.html", form=form,
-                       emergency=packets.emergency(packet))
+    form.help_seen.data = "1" if level >= FLAG_URGENT else ""
+    return render_step("safety", "patient/safety.html", form=form, help_level=level)

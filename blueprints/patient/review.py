@@ -34,7 +34,7 @@ def answers_context(packet) -> dict:
         "area_groups": AREA_GROUPS,
         "sss_labels": body.SSS_ITEMS,
         "sss_extras": body.SSS_EXTRAS,
-        "emergency": packets.emergency(packet),
+        "help_level": packets.help_level(packet),
     }
 
 
@@ -94,7 +94,8 @@ def done():
     if packet.is_editable:
         return redirect(url_for("patient.review"), 303)
     return render_template("patient/done.html", form=DeleteForm(formdata=None),
-                           sent_at=clinic_time(packet.submitted_at))
+                           sent_at=clinic_time(packet.submitted_at),
+                           help_level=packets.help_level(packet))
 
 
 @bp.get("/print")

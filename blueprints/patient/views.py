@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from blueprints.patient import bp
 from blueprints.patient.common import STEPS, after_save, conflict, render_step, stamp
-from blueprints.patient.forms import DeleteForm, VisitForm
+from blueprints.patient.forms import ContactPhoneForm, DeleteForm, VisitForm
 from extensions import db
 from services import packets
 from services import patient_session as ps
@@ -73,7 +73,7 @@ def _visit_form_data(packet) -> dict:
         "patient_name": packet.patient_name, "date_of_birth": packet.date_of_birth,
         "visit_date": packet.visit_date, "doctor": packet.doctor,
         "reason_prompts": list(packet.reason_prompts or []), "reason": packet.reason,
-        "hopes": packet.hopes,
+        "hopes": packet.hopes, "contact_phone": packet.contact_phone,
     }
 
 
@@ -108,6 +108,7 @@ def visit():
         packet.reason_prompts = list(form.reason_prompts.data or [])
         packet.reason = form.reason.data or ""
         packet.hopes = form.hopes.data or ""
+        packet.contact_phone = form.contact_phone.data or ""
         packets.commit_step(packet, "visit")
         return after_save("visit")
     if request.method == "GET":
@@ -117,3 +118,28 @@ def visit():
                 del form[name]
         stamp(form, content)
     return render_step("visit", "patient/visit.html", form=form, **ctx)
+
+
+#: Pages whose "get help" message asks for the number again, and where to go back to.
+CONTACT_PHONE_PAGES = {"safety": "patient.safety", "review": "patient.review",
+                       "done": "patient.done"}
+
+
+@bp.route("/contact-phone", methods=["GET", "POST"])
+def contact_phone():
+    """Keep the number the clinic can call today (asked inside the "get help" messages)."""
+    form = ContactPhoneForm()
+    back = form.back.data if form.back.data in CONTACT_PHONE_PAGES else "review"
+    if form.validate_on_submit():
+        packets.save_contact_phone(g.packet, form.contact_phone.data or "")
+        if form.contact_phone.data:
+            flash(_("Thank you. The clinic will call %(phone)s if it needs to.",
+                    phone=form.contact_phone.data), "success")
+        return redirect(url_for(CONTACT_PHONE_PAGES[back]), 303)
+    if request.method == "GET":
+        form = ContactPhoneForm(formdata=None, data={"contact_phone": g.packet.contact_phone,
+                                                     "back": back})
+    status = 422 if request.method == "POST" else 200
+    return render_template("patient/contact_phone.html", form=form,
+                           help_level=packets.help_level(g.packet),
+                           back_url=url_for(CONTACT_PHONE_PAGES[back])), status

@@ -2,18 +2,94 @@
 (function () {
   "use strict";
 
-  // Safety check: show "get help now" as soon as an emergency question gets "yes"
-  // (the server shows it too, once the answers are saved).
-  var helpBox = document.getElementById("get-help-now");
-  if (helpBox) {
-    document.querySelectorAll(".emergency-question input[type=radio]").forEach(function (radio) {
-      radio.addEventListener("change", function () {
-        var anyYes = document.querySelector(".emergency-question input[type=radio][value=yes]:checked");
-        if (anyYes) {
-          helpBox.hidden = false;
-          helpBox.scrollIntoView({ behavior: "smooth", block: "start" });
-        }
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+
+  // Safety check: show what to do the moment a warning sign gets "yes", and send an
+  // emergency or urgent answer to the server at once, in its own request. The message
+  // says "saved" only after the server said so, and plainly when it could not save.
+  // Without JavaScript, "Save and continue" saves first and the page shows the message.
+  var helpBoxes = document.getElementById("get-help");
+  var safetyForm = document.querySelector("form.safety-form");
+  if (helpBoxes && safetyForm) {
+    var shown = 0;
+    var classValue = function (group, prefix) {
+      for (var i = 0; i < group.classList.length; i++) {
+        if (group.classList[i].indexOf(prefix) === 0) { return group.classList[i].slice(prefix.length); }
+      }
+      return null;
+    };
+    var saidYes = function (key) {
+      var radio = safetyForm.querySelector('input[name="q_' + key + '"][value="yes"]');
+      return Boolean(radio && radio.checked);
+    };
+    var levelNow = function () {
+      var level = 0;
+      safetyForm.querySelectorAll(".yes-no").forEach(function (group) {
+        if (!group.querySelector('input[type=radio][value="yes"]:checked')) { return; }
+        var own = parseInt(classValue(group, "level-") || "0", 10);
+        var other = classValue(group, "with-");
+        if (other && !saidYes(other)) { own = Math.min(own, 1); }
+        level = Math.max(level, own);
       });
+      return level;
+    };
+    var boxOf = function (level) {
+      return helpBoxes.querySelector('section[data-level="' + level + '"]');
+    };
+    var say = function (level, key) {
+      var box = boxOf(level);
+      var status = box && box.querySelector(".help-status");
+      if (status) { status.textContent = key ? helpBoxes.getAttribute("data-" + key) : ""; }
+    };
+    var show = function (level) {
+      helpBoxes.querySelectorAll("[data-level]").forEach(function (el) {
+        var own = parseInt(el.getAttribute("data-level"), 10);
+        el.hidden = el.id === "help-phone" ? level < 2 : own !== level;
+      });
+      var seen = safetyForm.querySelector("input[name=help_seen]");
+      if (seen) { seen.value = level >= 2 ? "1" : ""; }
+    };
+    // One save at a time, each with the version the last one returned; a change made
+    // while one is on its way is sent right after it.
+    var inFlight = false;
+    var again = false;
+    var saveNow = function () {
+      say(shown, "saving");
+      if (inFlight) { again = true; return; }
+      if (!window.fetch || !window.FormData || !tokenMeta) { say(shown, "failed"); return; }
+      inFlight = true;
+      var done = function (key) {
+        inFlight = false;
+        if (again) { again = false; saveNow(); return; }
+        say(shown, key);
+      };
+      fetch(safetyForm.getAttribute("action") || window.location.pathname, {
+        method: "POST",
+        body: new FormData(safetyForm),
+        credentials: "same-origin",
+        headers: { "X-Autosave": "1", "X-CSRFToken": tokenMeta.getAttribute("content") }
+      }).then(function (response) {
+        return response.json().then(function (reply) { return [response.status, reply]; });
+      }).then(function (result) {
+        var reply = result[1];
+        if (result[0] === 200 && reply.saved) {
+          safetyForm.querySelector("input[name=version]").value = reply.version;
+          safetyForm.querySelector("input[name=base]").value = reply.base;
+        }
+        done(result[0] === 200 && reply.saved ? "saved" : "failed");
+      }).catch(function () { done("failed"); });
+    };
+    shown = levelNow();
+    safetyForm.addEventListener("change", function (event) {
+      if (!event.target.matches("input[type=radio]")) { return; }
+      var before = shown;
+      shown = levelNow();
+      show(shown);
+      // Emergency or urgent now (or a moment ago): the server must know at once.
+      if (shown >= 2 || before >= 2) { saveNow(); }
+      if (shown > before && shown >= 1) {
+        helpBoxes.scrollIntoView({ behavior: "smooth", block: "start" });
+      }
     });
   }
 
@@ -26,7 +102,6 @@
 
   // Autosave while typing (the "Save" buttons still do the real work without JavaScript).
   // The reply carries the new version and fingerprint, so the next save is not stale.
-  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     if (!window.fetch || !window.FormData || !tokenMeta) { return; }
     var status = form.querySelector(".autosave-status");

@@ -1,0 +1,180 @@
+"""The safety net in a real browser: every level, with and without JavaScript.
+
+Emergency "yes": stored on the server before the page says so (the page's own request is
+held in the browser while the database is checked), the main button moves on, the
+numbers are links a phone can call. Urgent "yes": the "today" message on the step, the
+review page and the "Sent" page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from content.safety import QUESTIONS as SAFETY_QUESTIONS
+from extensions import db
+from models import FLAG_EMERGENCY, FLAG_URGENT, Packet, SafetyAnswer
+from tests.factories import make_clinic
+
+PHONE_CLINIC = "555-0199"
+
+
+def _packet() -> Packet:
+    db.session.expire_all()
+    return db.session.scalar(db.select(Packet))
+
+
+def _answer(key: str) -> bool | None:
+    db.session.expire_all()
+    row = db.session.scalar(db.select(SafetyAnswer).filter_by(question_key=key))
+    return None if row is None else row.answer
+
+
+def start(page, live_server):
+    """A self-started packet with the parts needed to send it, then the safety step."""
+    make_clinic("demo", "Riverside Clinic", open_start=True, phone=PHONE_CLINIC)
+    page.goto(f"{live_server}/c/demo")
+    page.get_by_role("button", name="Start").click()
+    page.goto(f"{live_server}/p/visit")
+    page.get_by_label("Your date of birth").fill("1975-02-03")
+    page.get_by_label("The main reason for your visit, in your own words").fill("My back")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="My questions")).to_be_visible()
+    page.goto(f"{live_server}/p/safety")
+
+
+def answer_all_no(page):
+    for question in SAFETY_QUESTIONS:
+        page.locator(f"#q_{question.key}-1").check()
+
+
+def assert_calls(box):
+    expect(box.locator('a[href="tel:911"]')).to_be_visible()
+    expect(box.locator('a[href="tel:5550199"]')).to_have_text(PHONE_CLINIC)
+
+
+def test_js_an_emergency_yes_is_stored_before_the_page_says_saved(page, live_server,
+                                                                    console_errors):
+    start(page, live_server)
+    answer_all_no(page)  # "no" to these sends nothing yet: not an answer that needs a call
+    held = []
+    page.route("**/p/safety", lambda route: held.append(route)
+               if route.request.method == "POST" else route.continue_())
+    page.locator("#q_bowel-0").check()
+    box = page.locator("#get-help-now")
+    expect(box).to_be_visible()
+    status = box.locator(".help-status")
+    expect(status).to_have_text("Saving your answer…")
+    page.wait_for_timeout(300)
+    assert len(held) == 1 and held[0].request.headers.get("x-autosave") == "1"
+    assert _answer("bowel") is None  # not on the server yet, and the page does not say saved
+    expect(status).not_to_contain_text("saved.")
+    held[0].continue_()
+    expect(status).to_have_text("Your answer is saved. The clinic will see it.")
+    assert _answer("bowel") is True and _packet().flag_level == FLAG_EMERGENCY
+    page.unroute("**/p/safety")
+    assert_calls(box)
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Review and send", level=1)).to_be_visible()
+    assert_calls(page.locator("#get-help-now"))
+    assert console_errors == []
+
+
+def test_js_the_message_says_plainly_when_the_answer_could_not_be_saved(page, live_server):
+    start(page, live_server)
+    page.route("**/p/safety", lambda route: route.abort()
+               if route.request.method == "POST" else route.continue_())
+    page.locator("#q_chest_pain-0").check()
+    status = page.locator("#get-help-now .help-status")
+    expect(status).to_contain_text("We could not save your answer.")
+    assert _answer("chest_pain") is None
+
+
+def test_no_js_an_emergency_yes_saves_shows_the_box_then_moves_on(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 780},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    start(page, live_server)
+    expect(page.locator("#get-help-now")).to_be_hidden()
+    answer_all_no(page)
+    page.locator("#q_saddle_numbness-0").check()
+    page.get_by_role("button", name="Save and continue").click()
+    box = page.locator("#get-help-now")
+    expect(box).to_be_visible()
+    expect(box.locator(".help-status")).to_have_text("Your answers are saved.")
+    assert _answer("saddle_numbness") is True
+    assert_calls(box)
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Review and send", level=1)).to_be_visible()
+    expect(page.locator("#get-help-now")).to_be_visible()
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.get_by_role("heading", name="Thank you. Your answers were sent.")).to_be_visible()
+    assert_calls(page.locator("#get-help-now"))
+    expect(page.get_by_text("You don't need to do anything else")).to_have_count(0)
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_an_urgent_yes_says_today_on_the_step_the_review_and_sent(browser, live_server,
+                                                                   javascript):
+    context = browser.new_context(viewport={"width": 360, "height": 780},
+                                  java_script_enabled=javascript)
+    page = context.new_page()
+    start(page, live_server)
+    answer_all_no(page)
+    page.locator("#q_fever-0").check()
+    box = page.locator("#help-today")
+    if javascript:
+        expect(box).to_be_visible()  # at once, and sent to the server on its own
+        expect(box.locator(".help-status")).to_have_text(
+            "Your answer is saved. The clinic will see it.")
+        assert _answer("fever") is True
+    page.get_by_role("button", name="Save and continue").click()
+    if not javascript:
+        expect(box).to_be_visible()  # shown on the step after the save
+        assert _packet().flag_level == FLAG_URGENT
+        page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Review and send", level=1)).to_be_visible()
+    for where in ("review", "sent"):
+        box = page.locator("#help-today")
+        expect(box).to_be_visible()
+        expect(box.get_by_role("heading")).to_have_text("Contact the clinic today")
+        expect(box).to_contain_text("today")
+        expect(box).to_contain_text("urgent care")
+        assert_calls(box)
+        expect(page.locator("#help-phone").get_by_label(
+            "A phone number the clinic can call you on today")).to_be_visible()
+        if where == "review":
+            page.get_by_role("button", name="Send my answers").click()
+            expect(page.get_by_role("heading", name="Thank you. Your answers were sent.")
+                   ).to_be_visible()
+    expect(page.get_by_text("You don't need to do anything else")).to_have_count(0)
+    # The number asked inside the message, given after sending.
+    page.locator("#help-phone").get_by_label(
+        "A phone number the clinic can call you on today").fill("(555) 010-7777")
+    page.get_by_role("button", name="Save my number").click()
+    expect(page.get_by_text("it will call (555) 010-7777")).to_be_visible()
+    assert _packet().contact_phone == "(555) 010-7777"
+    context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_tell_the_doctor_yes_moves_on_and_says_it_is_on_the_summary(browser, live_server,
+                                                                      javascript):
+    context = browser.new_context(viewport={"width": 360, "height": 780},
+                                  java_script_enabled=javascript)
+    page = context.new_page()
+    start(page, live_server)
+    answer_all_no(page)
+    page.locator("#q_spasms-0").check()
+    if javascript:
+        expect(page.locator("#tell-doctor")).to_be_visible()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Review and send", level=1)).to_be_visible()
+    box = page.locator("#tell-doctor")
+    expect(box).to_contain_text("They will be on your summary for the visit.")
+    assert_calls(box)
+    page.get_by_role("button", name="Send my answers").click()
+    expect(page.locator("#tell-doctor")).to_be_visible()
+    assert _packet().flag_level < FLAG_URGENT
+    context.close()
