@@ -226,7 +226,8 @@ def move(admin: StaffUser, obj: ClinicTopic | ClinicQuestion, direction: str,
 
 # Settings ---------------------------------------------------------------------------------
 
-SETTINGS = ("name", "phone", "emergency_number", "require_totp", "open_start", "retention_days")
+SETTINGS = ("name", "phone", "emergency_number", "require_totp", "open_start", "retention_days",
+            "timezone")
 
 
 def update_settings(admin: StaffUser, values: dict, ip: str | None = None) -> list[str]:
@@ -242,6 +243,10 @@ def update_settings(admin: StaffUser, values: dict, ip: str | None = None) -> li
         if getattr(clinic, key) != value:
             setattr(clinic, key, value)
             changed.append(key)
+    hours = values.get("opening_hours")
+    if hours is not None and hours != clinic.opening_hours:
+        clinic.opening_hours = hours
+        changed.append("opening_hours")
     if changed:
         record("clinic.settings", actor=admin, object_type="clinic", object_id=clinic.id, ip=ip,
                detail={"changed": changed})

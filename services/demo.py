@@ -31,6 +31,7 @@ from models import (
 from services.clinics import create_clinic, normalise_email
 from services.flags import refresh_flag_level
 from services.passwords import hash_password, one_time_password
+from services.safety_calls import open_calls_for
 from services.tokens import create_invitation
 
 DEMO_SLUG = "demo"
@@ -244,4 +245,6 @@ def _seed_packets(clinic: Clinic, today: date) -> None:
         if status == "reviewed":
             packet.reviewed_at = now - timedelta(hours=2)
         refresh_flag_level(packet)
+        db.session.add(packet)
+        open_calls_for(packet, now=now - timedelta(minutes=40 * (days_ahead + 1)))
 

@@ -34,7 +34,7 @@ from models import (
     SymptomEntry,
     utcnow,
 )
-from services import audit
+from services import audit, safety_calls
 from services.flags import highest_level, packet_flags, refresh_flag_level
 
 #: How many rows each list may hold; the forms say so when one is full.
@@ -156,12 +156,19 @@ def mark_saved(packet: Packet, step: str) -> None:
 
 
 def commit_step(packet: Packet, step: str | None = None, *, flags: bool = False) -> None:
-    """Finish a save: flags when asked, mark the step saved, bump the version, commit."""
+    """Finish a save: flags when asked, mark the step saved, bump the version, commit.
+
+    With `flags` (the safety check, the symptom log) every emergency or urgent sign
+    without a safety call gets one, in this same transaction: the answer and its call
+    are stored together or not at all.
+    """
     if flags:
         refresh_flag_level(packet)
     if step is not None:
         mark_saved(packet, step)
     bump_version(packet)
+    if flags:
+        safety_calls.open_calls_for(packet)
     db.session.commit()
 
 

@@ -27,7 +27,7 @@ from content.safety import LEVEL_LABELS, LEVEL_NAMES
 from content.vocab import FAMILY_HISTORY_QUESTION, MEDICATION_CLASS_BY_KEY, label
 from content.vocab import HISTORY_KINDS as HISTORY_KIND_TITLES
 from extensions import db
-from models import Packet, StaffNote, SymptomEntry
+from models import Packet, SafetyCall, SafetyCallEvent, StaffNote, SymptomEntry
 from services.chart import body_map, chart_description, pain_fatigue_chart
 from services.flags import packet_flags
 from services.scoring import Scores, score_body_check
@@ -46,6 +46,7 @@ _RELATIONS = (
     "body_check",
     "safety_answers",
     "notes",
+    "safety_calls",
 )
 
 
@@ -113,6 +114,32 @@ class CheckItem:
 
 
 @dataclass(frozen=True)
+class CallEventLine:
+    #: In the clinic's time zone.
+    at: datetime
+    who: str
+    #: opened, attempt or closed.
+    kind: str
+    outcome: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CallLine:
+    """A safety call of the packet and what was done (staff only)."""
+
+    id: int
+    label: str
+    level_name: str
+    is_open: bool
+    #: In the clinic's time zone.
+    raised_at: datetime
+    due_at: datetime
+    outcome: str
+    events: list[CallEventLine]
+
+
+@dataclass(frozen=True)
 class NoteLine:
     created_at: datetime
     author: str
@@ -165,6 +192,8 @@ class Summary:
     closing_words: str = ""
     #: Staff only.
     notes: list[NoteLine] = field(default_factory=list)
+    #: Staff only: the packet's safety calls, oldest first.
+    safety_calls: list[CallLine] = field(default_factory=list)
     #: The rows behind the log statistics, oldest first, for the CSV and FHIR exports.
     entries: list[SymptomEntry] = field(default_factory=list)
     #: Safety check answers as (question key, yes?), for FHIR.
@@ -209,6 +238,9 @@ def load_options() -> tuple:
         selectinload(Packet.body_check),
         selectinload(Packet.safety_answers),
         selectinload(Packet.notes).joinedload(StaffNote.author),
+        selectinload(Packet.safety_calls)
+        .selectinload(SafetyCall.events)
+        .joinedload(SafetyCallEvent.actor),
     )
 
 
@@ -257,6 +289,29 @@ def _flags(packet: Packet) -> list[FlagLine]:
         )
         for f in packet_flags(packet)
     ]
+
+
+def _who(user) -> str:
+    return (user.name or user.email) if user else ""
+
+
+def _call(call: SafetyCall, zone: str | None) -> CallLine:
+    from services.safety_calls import OUTCOME_LABELS, flag_label
+
+    return CallLine(
+        id=call.id,
+        label=flag_label(call.flag_key),
+        level_name=LEVEL_NAMES.get(call.level, "urgent"),
+        is_open=call.is_open,
+        raised_at=_local(call.raised_at, zone),
+        due_at=_local(call.due_at, zone),
+        outcome=_s(OUTCOME_LABELS.get(call.outcome or "", "")),
+        events=[
+            CallEventLine(_local(e.at, zone), _who(e.actor), e.kind,
+                          _s(OUTCOME_LABELS.get(e.outcome or "", "")), e.note or "")
+            for e in call.events
+        ],
+    )
 
 
 def _medication(m) -> MedicationLine:
@@ -388,10 +443,11 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         packet=packet,
     )
     if staff:
+        zone = clinic.timezone if clinic else None
         summary.notes = [
-            NoteLine(n.created_at, n.author.name or n.author.email if n.author else "", n.body)
-            for n in packet.notes
+            NoteLine(_local(n.created_at, zone), _who(n.author), n.body) for n in packet.notes
         ]
+        summary.safety_calls = [_call(c, zone) for c in packet.safety_calls]
         summary.scores = score_body_check(packet.body_check)
         if summary.scores is not None:
             summary.score_note = _("Self-report screen for clinician review; not a diagnosis.")

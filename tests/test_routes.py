@@ -18,6 +18,7 @@ from models import (
     HistoryItem,
     Medication,
     PacketQuestion,
+    SafetyCall,
     SymptomEntry,
     TreatmentTried,
     utcnow,
@@ -52,6 +53,7 @@ ACCESS = {
     "reception.reissue": "staff",
     "reception.unlock": "staff",
     "reception.cancel": "staff",
+    "reception.safety_call": "staff",
     "admin.index": "admin",
     "admin.staff": "admin",
     "admin.new_staff": "admin",
@@ -138,6 +140,9 @@ def world(app):
     draft.symptom_entries.append(SymptomEntry(recorded_at=datetime(2026, 1, 1, 9), pain=4))
     draft.questions.append(PacketQuestion(text="Is this normal?"))
     link, _token, _code = create_resume_link(draft, 30)
+    call = SafetyCall(clinic_id=clinic.id, packet_id=packet.id, flag_key="bladder", level=3,
+                      due_at=utcnow())
+    db.session.add(call)
     db.session.commit()
     values = {
         "filename": "css/app.css", "slug": clinic.slug, "packet_id": packet.id,
@@ -146,6 +151,7 @@ def world(app):
         "token": "not-a-real-token", "history_id": draft.history_items[0].id,
         "medication_id": draft.medications[0].id, "treatment_id": draft.treatments[0].id,
         "entry_id": draft.symptom_entries[0].id, "question_row_id": draft.questions[0].id,
+        "call_id": call.id,
     }
     return {"values": values, "reception": reception, "admin": admin, "outsider": outsider,
             "draft": draft, "draft_link": link}
@@ -269,7 +275,8 @@ def test_no_get_route_changes_anything(app, world):
         db.session.expire_all()
         return [
             db.session.scalar(db.select(func.count()).select_from(m)) for m in
-            (Appointment, Clinic, Packet, PacketLink, StaffNote, StaffUser, ClinicQuestion)
+            (Appointment, Clinic, Packet, PacketLink, StaffNote, StaffUser, ClinicQuestion,
+             SafetyCall)
         ] + [db.session.scalars(db.select(Packet.status)).all(),
              db.session.scalars(db.select(PacketLink.revoked_at)).all()]
 
@@ -286,7 +293,7 @@ def test_another_clinics_admin_gets_404_for_every_id(app, world):
     token = csrf_for(client)
     for rule in app.url_map.iter_rules():
         if not ({"packet_id", "appointment_id", "user_id", "topic_id", "question_id",
-                 "object_id"} & set(rule.arguments)):
+                 "object_id", "call_id"} & set(rule.arguments)):
             continue
         url = url_for_rule(rule, world["values"])
         if "GET" in rule.methods:

@@ -14,10 +14,13 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from blueprints.auth.forms import StaffForm
+from models import WEEKDAYS
+from services.opening_hours import is_time_zone
 
 ROLE_CHOICES = [("reception", _l("Reception")), ("admin", _l("Admin"))]
 PHONE = Regexp(r"^[0-9+()\-. ]*$", message=_l("Use digits, spaces and + ( ) - . only."))
@@ -88,6 +91,68 @@ class SettingsForm(StaffForm):
                     NumberRange(1, 3650, _l("Enter a number from 1 to 3650."))],
         render_kw={"class": "short", "inputmode": "numeric"},
     )
+    timezone = StringField(
+        _l("Time zone"),
+        description=_l("Its name in the time zone database, like America/New_York or "
+                       "America/Chicago. Every time staff see is in this zone."),
+        validators=[DataRequired(_l("Enter the clinic's time zone.")), Length(max=64)],
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+    def validate_timezone(self, field: StringField) -> None:
+        field.data = (field.data or "").strip()
+        if not is_time_zone(field.data):
+            raise ValidationError(_l(
+                "That is not a time zone name we know. Use a name like America/New_York."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for day in WEEKDAYS:
+            opens, closes = self[f"{day}_opens"], self[f"{day}_closes"]
+            if opens.errors or closes.errors:
+                continue
+            if bool(opens.data) != bool(closes.data):
+                (closes if opens.data else opens).errors.append(_l(
+                    "Give both times, or leave both empty for a closed day."))
+                ok = False
+            elif opens.data and closes.data and opens.data >= closes.data:
+                closes.errors.append(_l("Closing time must be after opening time."))
+                ok = False
+        return ok
+
+    def opening_hours(self) -> dict[str, list[str] | None]:
+        """The hours typed, as Clinic.opening_hours keeps them."""
+        hours: dict[str, list[str] | None] = {}
+        for day in WEEKDAYS:
+            opens, closes = self[f"{day}_opens"].data, self[f"{day}_closes"].data
+            hours[day] = [f"{opens:%H:%M}", f"{closes:%H:%M}"] if opens and closes else None
+        return hours
+
+    @classmethod
+    def hours_data(cls, hours: dict | None) -> dict:
+        from services.opening_hours import parse_hours
+
+        data = {}
+        for day in WEEKDAYS:
+            parsed = parse_hours((hours or {}).get(day))
+            data[f"{day}_opens"] = parsed.opens if parsed else None
+            data[f"{day}_closes"] = parsed.closes if parsed else None
+        return data
+
+
+#: The weekdays as the settings page names them.
+WEEKDAY_NAMES = {"mon": _l("Monday"), "tue": _l("Tuesday"), "wed": _l("Wednesday"),
+                 "thu": _l("Thursday"), "fri": _l("Friday"), "sat": _l("Saturday"),
+                 "sun": _l("Sunday")}
+
+
+for _day in WEEKDAYS:
+    setattr(SettingsForm, f"{_day}_opens", TimeField(
+        _l("%(day)s opens", day=WEEKDAY_NAMES[_day]), validators=[Optional()],
+        render_kw={"class": "short"}))
+    setattr(SettingsForm, f"{_day}_closes", TimeField(
+        _l("%(day)s closes", day=WEEKDAY_NAMES[_day]), validators=[Optional()],
+        render_kw={"class": "short"}))
 
 
 class AuditFilterForm(StaffForm):

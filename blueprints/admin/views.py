@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import (
+    WEEKDAY_NAMES,
     ActionForm,
     AuditFilterForm,
     MoveForm,
@@ -288,13 +289,14 @@ def move(kind: str, object_id: int):
 def settings():
     """Change the clinic's settings."""
     clinic = current_user.clinic
-    form = SettingsForm(obj=clinic)
+    form = SettingsForm(obj=clinic, data=SettingsForm.hours_data(clinic.opening_hours))
     if form.validate_on_submit():
         values = {key: getattr(form, key).data for key in admin_service.SETTINGS}
+        values["opening_hours"] = form.opening_hours()
         changed = admin_service.update_settings(current_user, values, ip=_ip())
         flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
         return redirect(url_for("admin.settings"), 303)
-    return render_template("admin/settings.html", form=form)
+    return render_template("admin/settings.html", form=form, weekdays=WEEKDAY_NAMES)
 
 
 @bp.get("/audit")

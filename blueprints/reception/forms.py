@@ -5,10 +5,27 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from blueprints.auth.forms import StaffForm
+from services import safety_calls
 from services.queue import VIEWS
 from services.review import NOTE_MAX
 
@@ -112,3 +129,24 @@ class AppointmentForm(StaffForm):
         if self.visit_date.data and self.visit_time.data:
             return datetime.combine(self.visit_date.data, self.visit_time.data)
         return None
+
+
+class SafetyCallForm(StaffForm):
+    """What happened when reception called about a warning sign."""
+
+    outcome = RadioField(
+        _l("What happened?"), choices=list(safety_calls.OUTCOME_LABELS.items()),
+        validators=[InputRequired(_l("Choose what happened."))],
+    )
+    note = TextAreaField(
+        _l("Note"),
+        description=_l("What was said or done. Kept with the call; it can't be changed."),
+        validators=[
+            DataRequired(_l("Write a short note.")),
+            Length(max=safety_calls.NOTE_MAX, message=_l(
+                "Keep a note under %(max)d characters.", max=safety_calls.NOTE_MAX)),
+        ],
+        render_kw={"rows": 2},
+    )
+    #: The call's version when the page was shown: a second person acting is told.
+    version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])

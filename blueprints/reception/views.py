@@ -18,14 +18,22 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from blueprints.auth.views import to_login
 from blueprints.reception import bp
-from blueprints.reception.forms import ActionForm, AppointmentForm, NoteForm, QueueFilterForm
-from models import Appointment, Packet
-from services import invitations, review
+from blueprints.reception.forms import (
+    ActionForm,
+    AppointmentForm,
+    NoteForm,
+    QueueFilterForm,
+    SafetyCallForm,
+)
+from extensions import db
+from models import Appointment, Packet, utcnow
+from services import invitations, review, safety_calls
 from services import queue as queue_service
-from services.formatting import format_datetime
+from services.formatting import format_zoned
 from services.summary import build_summary, load_packet
 
 #: Query-string keys the queue understands; "back to the queue" keeps only these.
@@ -54,13 +62,35 @@ def _clinic_now() -> datetime:
 
 @bp.app_template_filter("clinic_time")
 def clinic_time(value: datetime | None) -> str:
-    """A UTC instant in the staff member's clinic's wall-clock time, for staff pages."""
+    """A UTC instant in the staff member's clinic's time zone, the zone named, for staff pages."""
     if value is None:
         return ""
     zone = current_app.config["TIMEZONE_DEFAULT"]
     if current_user and current_user.is_authenticated:
         zone = current_user.clinic.timezone or zone
-    return format_datetime(value.astimezone(ZoneInfo(zone)))
+    return format_zoned(value.astimezone(ZoneInfo(zone)))
+
+
+@bp.app_context_processor
+def safety_call_count():
+    """The staff header's count of open safety calls, on every staff page."""
+
+    def open_safety_calls() -> int | None:
+        if not (current_user and current_user.is_authenticated):
+            return None
+        try:
+            return safety_calls.open_count(current_user.clinic_id)
+        except SQLAlchemyError:  # the header never turns a page into an error
+            db.session.rollback()
+            return None
+
+    return {"open_safety_calls": open_safety_calls, "safety_due": safety_calls.due_words,
+            "safety_label": safety_calls.flag_label}
+
+
+def _call_form(call_id: int, **kwargs) -> SafetyCallForm:
+    """One form per call on a page: the prefix keeps their field ids apart."""
+    return SafetyCallForm(prefix=f"call{call_id}", **kwargs)
 
 
 def _queue_query(args) -> str:
@@ -124,6 +154,8 @@ def queue():
     tabs = [(key, label) for key, label in form.view.choices]
     return render_template(
         "reception/queue.html",
+        calls=safety_calls.open_calls(current_user.clinic_id),
+        now=utcnow(),
         form=form,
         filters=filters,
         page=page,
@@ -135,27 +167,80 @@ def queue():
     )
 
 
-@bp.get("/packets/<int:packet_id>")
-def packet(packet_id: int):
-    """Show a packet's visit summary with review, notes and print (each view is audited)."""
-    packet = load_packet(packet_id, clinic_id=current_user.clinic_id) if (
-        0 < packet_id <= review.MAX_ID) else None
-    if packet is None:
-        abort(404)
-    back = _queue_query(parse_qsl(request.args.get("back", "")))
+def _render_packet(packet: Packet, status: int = 200, **forms):
+    """The packet page: the summary, its safety calls, review and notes."""
+    back = _queue_query(parse_qsl(request.values.get("back", "")))
+    call_forms = forms.pop("call_forms", {})
+    for call in packet.safety_calls:
+        if call.is_open and call.id not in call_forms:
+            call_forms[call.id] = _call_form(call.id, formdata=None,
+                                             data={"version": call.version})
     page = render_template(
         "reception/packet.html",
         packet=packet,
         summary=build_summary(packet, audience="staff"),
-        note_form=NoteForm(),
+        note_form=forms.pop("note_form", None) or NoteForm(),
         action_form=ActionForm(),
+        call_forms=call_forms,
+        now=utcnow(),
         back=back,
         back_url=queue_url(back),
     )
     # Audited after rendering from the rows loaded in one go (the commit expires them),
     # and before anything is shown: no audit row, no page.
     review.record_view(packet, current_user, ip=_ip())
-    return page
+    return page, status
+
+
+def _loaded_packet_or_404(packet_id: int) -> Packet:
+    packet = load_packet(packet_id, clinic_id=current_user.clinic_id) if (
+        0 < packet_id <= review.MAX_ID) else None
+    if packet is None:
+        abort(404)
+    return packet
+
+
+@bp.get("/packets/<int:packet_id>")
+def packet(packet_id: int):
+    """Show a packet's visit summary with safety calls, review, notes and print (audited)."""
+    return _render_packet(_loaded_packet_or_404(packet_id))
+
+
+@bp.post("/safety-calls/<int:call_id>")
+def safety_call(call_id: int):
+    """Record what happened on a safety call: closed with an outcome, or tried again later."""
+    call = safety_calls.call_for_staff(call_id, current_user)
+    if call is None:
+        abort(404)
+    form = _call_form(call.id)
+    back = _queue_query(parse_qsl(request.form.get("back", "")))
+    here = url_for("reception.packet", packet_id=call.packet_id, back=back or None,
+                   _anchor=f"call-{call.id}")
+    if not form.validate_on_submit():
+        packet = _loaded_packet_or_404(call.packet_id)
+        return _render_packet(packet, 400, call_forms={call.id: form})
+    result = safety_calls.record_outcome(call, current_user, form.outcome.data,
+                                         form.note.data, int(form.version.data), ip=_ip())
+    label = safety_calls.OUTCOME_LABELS[form.outcome.data]
+    if result.outcome == "closed":
+        flash(_("Safety call closed: %(outcome)s.", outcome=label), "success")
+        return redirect(queue_url(back), 303)
+    if result.outcome == "retry":
+        flash(_("Recorded: %(outcome)s. The call stays open, due again %(when)s.",
+                outcome=label, when=clinic_time(result.call.due_at)), "warning")
+        return redirect(queue_url(back), 303)
+    last = result.call.events[-1] if result.call.events else None
+    who = (last.actor.name or last.actor.email) if last and last.actor else _("someone")
+    what = safety_calls.OUTCOME_LABELS.get(last.outcome, "") if last and last.outcome else ""
+    when = clinic_time(last.at) if last else ""
+    if result.outcome == "already_closed":
+        flash(_("%(who)s already closed this call (%(what)s, %(when)s). Nothing was changed.",
+                who=who, what=what, when=when), "warning")
+    else:
+        flash(_("%(who)s recorded something on this call since you opened the page (%(what)s, "
+                "%(when)s). Nothing was saved: look at it again first.",
+                who=who, what=what, when=when), "warning")
+    return redirect(here, 303)
 
 
 @bp.post("/packets/<int:packet_id>/review")
@@ -190,17 +275,7 @@ def add_note(packet_id: int):
         flash(_("Note added."), "success")
         return redirect(url_for("reception.packet", packet_id=packet.id, back=back or None,
                                 _anchor="notes"), 303)
-    review.record_view(packet, current_user, ip=_ip())
-    return render_template(
-        "reception/packet.html",
-        packet=packet,
-        summary=build_summary(packet, audience="staff"),
-        note_form=form,
-        action_form=ActionForm(),
-        back=back,
-        back_url=queue_url(back),
-        exports="reception.packet_pdf" in current_app.view_functions,
-    ), 400
+    return _render_packet(_loaded_packet_or_404(packet.id), 400, note_form=form)
 
 
 @bp.get("/appointments")

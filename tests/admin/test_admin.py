@@ -197,10 +197,16 @@ def test_other_clinics_questions_are_404(as_admin, other_clinic):
     assert db.session.scalar(db.select(ClinicQuestion).filter_by(text="Sneaky?")) is None
 
 
+#: The time zone and opening hours as the settings page shows them for a new clinic.
+ZONE_AND_HOURS = {"timezone": "America/New_York", **{
+    f"{day}_{end}": time for day in ("mon", "tue", "wed", "thu", "fri")
+    for end, time in (("opens", "08:00"), ("closes", "17:00"))}}
+
+
 def test_settings_save_and_audit(as_admin, clinic):
     response = post_form(as_admin, "/admin/settings", {
         "name": "Riverside Spine", "phone": "555-0199", "emergency_number": "911",
-        "require_totp": "y", "retention_days": "30"})
+        "require_totp": "y", "retention_days": "30", **ZONE_AND_HOURS})
     assert response.status_code == 303
     db.session.expire_all()
     row = db.session.get(Clinic, clinic.id)
@@ -213,16 +219,35 @@ def test_settings_save_and_audit(as_admin, clinic):
 @pytest.mark.parametrize("field,value", [
     ("retention_days", "0"), ("retention_days", "3651"), ("retention_days", "ten"),
     ("retention_days", "9" * 40), ("name", ""), ("name", "x" * 20_000),
-    ("phone", "<script>"), ("emergency_number", ""),
+    ("phone", "<script>"), ("emergency_number", ""), ("timezone", ""),
+    ("timezone", "Mars/Base"), ("timezone", "../../etc/passwd"), ("timezone", "EST5EDT x"),
+    ("mon_opens", "18:00"), ("tue_closes", ""), ("wed_opens", "25:00"),
 ])
 def test_bad_settings_are_field_errors(as_admin, clinic, field, value):
     data = {"name": "Riverside", "phone": "", "emergency_number": "911",
-            "retention_days": "90", field: value}
+            "retention_days": "90", **ZONE_AND_HOURS, field: value}
     response = post_form(as_admin, "/admin/settings", data)
     assert response.status_code == 200
     assert "field-error" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Clinic, clinic.id).retention_days == 90
+
+
+def test_time_zone_and_opening_hours_are_saved_and_audited(as_admin, clinic):
+    hours = {**ZONE_AND_HOURS, "timezone": " America/Chicago ", "fri_closes": "13:30",
+             "sat_opens": "09:00", "sat_closes": "12:00", "mon_opens": "", "mon_closes": ""}
+    response = post_form(as_admin, "/admin/settings", {
+        "name": "Riverside Clinic", "phone": "555-0100", "emergency_number": "911",
+        "retention_days": "90", **hours})
+    assert response.status_code == 303
+    db.session.expire_all()
+    row = db.session.get(Clinic, clinic.id)
+    assert row.timezone == "America/Chicago"
+    assert row.opening_hours["mon"] is None and row.opening_hours["fri"] == ["08:00", "13:30"]
+    assert row.opening_hours["sat"] == ["09:00", "12:00"] and row.opening_hours["sun"] is None
+    assert audit("clinic.settings")[0].detail["changed"] == ["timezone", "opening_hours"]
+    page = as_admin.get("/admin/settings").get_data(as_text=True)
+    assert 'value="America/Chicago"' in page and 'value="13:30"' in page
 
 
 def test_extra_setting_fields_change_nothing(as_admin, clinic):
