@@ -214,7 +214,13 @@ def safety():
         # Save every answer given, even when some are missing: a "yes" must never be lost.
         answers = {q.key: form[f"q_{q.key}"].data == "yes" for q in SAFETY_QUESTIONS
                    if form[f"q_{q.key}"].data in {"yes", "no"}}
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+        # Stale only when it contradicts a saved answer: the page's own immediate save of
+        # the same answers (racing this button) is no conflict (SECURITY R4).
+        saved_now = {a.question_key: a.answer for a in packet.safety_answers}
+        contradicts = any(key in answers and answers[key] != value
+                          for key, value in saved_now.items())
+        if contradicts and packets.is_conflict(packet, form.version.data, form.base.data,
+                                               content):
             # Another window saved this step. The "yes" answers are kept all the same
             # (a warning sign is never lost); the rest waits for the patient to choose.
             said_yes = {key: True for key, value in answers.items() if value}

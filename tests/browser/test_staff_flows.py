@@ -57,7 +57,7 @@ def test_receptionist_reviews_the_demo_queue(page, live_server, console_errors):
     page.get_by_label("Patient name").fill("maria")
     page.get_by_role("button", name="Show", exact=True).click()
     expect(page.locator(".queue-table tbody tr")).to_have_count(1)
-    page.get_by_role("link", name="Maria Lopez").click()
+    page.locator(".queue-table").get_by_role("link", name="Maria Lopez").click()
     expect(page.get_by_role("heading", name="Maria Lopez")).to_be_visible()
     expect(page.get_by_text("Red flags")).to_be_visible()
     expect(page.get_by_role("button", name="Print")).to_be_visible()  # shown by staff.js
@@ -75,7 +75,7 @@ def test_receptionist_reviews_the_demo_queue(page, live_server, console_errors):
     assert "name=maria" in page.url
     expect(page.locator(".queue-table")).to_have_count(0)
     page.get_by_role("link", name="Reviewed", exact=True).click()
-    expect(page.get_by_role("link", name="Maria Lopez")).to_be_visible()
+    expect(page.locator(".queue-table").get_by_role("link", name="Maria Lopez")).to_be_visible()
 
     page.get_by_role("link", name="Invitations not opened").click()
     expect(page.get_by_role("cell", name="Robert Nguyen")).to_be_visible()

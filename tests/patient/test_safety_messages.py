@@ -243,3 +243,15 @@ def test_the_emergency_signs_on_the_sent_page_read_at_grade_8_or_below(client, s
     assert grade("If you get any of these, get help right away: new trouble passing urine or "
                  "controlling your bowels, numbness around your bottom or genitals, weakness "
                  "in your legs that is getting worse. Call 911.") > 8
+
+
+def test_the_button_racing_the_pages_own_save_is_no_conflict(client, started):
+    """The page sent the "yes" at once; the button, pressed meanwhile, carries the old
+    version. Same answers: saved, no conflict page (SECURITY R4)."""
+    g.pop("csrf_token", None)
+    fields = hidden_fields(page(client.get("/p/safety")))
+    answers = {**ALL_NO, "q_bladder": "yes"}
+    assert client.post("/p/safety", data={**fields, **answers},
+                       headers={"X-Autosave": "1"}).status_code == 200
+    r = client.post("/p/safety", data={**fields, **answers, "help_seen": "1"})
+    assert r.status_code == 303 and r.headers["Location"] == "/p/review"
