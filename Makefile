@@ -5,8 +5,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PORT ?= 5000
+#: The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto
 
-.PHONY: install run test lint messages screenshots clean
+.PHONY: install run serve test lint messages screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,9 +24,16 @@ run: install
 	PORT=$(PORT) $(FLASK) demo seed
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+## Production-like: migrate DATABASE_URL (SQLite by default, PostgreSQL when it says so), then
+## gunicorn with the repository's settings (workers from the core count, JSON logs) on PORT.
+serve: install
+	$(FLASK) db upgrade
+	@# The job worker (issue 12) starts here, next to gunicorn, once jobs exist.
+	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py "app:create_app()"
+
 ## Every test: SQLite, plus the browser and PostgreSQL tests where this machine has them.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Collect every translatable string into translations/messages.pot.
 messages: install

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -43,6 +43,10 @@ def register_config(app: Flask, config: Config, overrides: dict[str, Any]) -> No
 
 
 def register_extensions(app: Flask) -> None:
+    from services.passwords import use_parameters
+
+    if app.config.get("ARGON2_PARAMETERS"):
+        use_parameters(**app.config["ARGON2_PARAMETERS"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
@@ -107,9 +111,31 @@ def register_commands(app: Flask) -> None:
 
 
 def register_logging(app: Flask) -> None:
-    """Werkzeug's access log prints full URLs, tokens included: keep tokens out of it."""
+    """Keep tokens out of the logs; give each request an id that its log lines carry.
+
+    The id comes from the proxy's `X-Request-ID` when well formed, else is made here, and is
+    sent back in the `X-Request-ID` header. Jobs take it along (`services.request_id`).
+    """
+    from services import request_id
     from services.logfilter import REDACT
 
     # One shared filter: loggers are process-wide, and addFilter skips one already there.
     for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
         logging.getLogger(name).addFilter(REDACT)
+
+    @app.before_request
+    def bind_request_id():
+        incoming = request.headers.get("X-Request-ID")
+        g.request_id_token = request_id.set_current(request_id.accept(incoming))
+
+    @app.after_request
+    def send_request_id(response):
+        if request_id.current():
+            response.headers["X-Request-ID"] = request_id.current()
+        return response
+
+    @app.teardown_request
+    def unbind_request_id(exc):
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            request_id.reset(token)

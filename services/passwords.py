@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from argon2 import PasswordHasher
@@ -38,6 +39,22 @@ def password_problem(password: str) -> str | None:
     if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
         return "This password is too common. Choose another."
     return None
+
+
+def use_parameters(**parameters: int) -> None:
+    """Hash new passwords with other argon2id costs (the tests' TestConfig makes them cheap).
+
+    Existing hashes keep verifying: each carries its own parameters.
+    """
+    global _hasher
+    _hasher = PasswordHasher(**parameters)
+    dummy_hash.cache_clear()
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of a random password at the current costs, checked when an email is unknown."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:

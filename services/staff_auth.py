@@ -21,14 +21,12 @@ from extensions import db
 from models import LoginAttempt, StaffSession, StaffUser
 from services.audit import record
 from services.clinics import end_sessions
-from services.passwords import hash_password, needs_rehash, verify_password
+from services.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 
 #: What the authenticator app shows as the account's issuer.
 TOTP_ISSUER = "VisitPrep"
 TOTP_INTERVAL = 30
 
-#: Checked when the email is unknown, so a wrong email costs the same time as a wrong password.
-_DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
 
 
 def now() -> datetime:
@@ -155,7 +153,7 @@ def check_password(
         _audit("staff.login", email, user, "denied", ip, {"reason": "locked"})
         db.session.commit()
         return PasswordCheck(None, "locked")
-    good = verify_password(user.password_hash if user else _DUMMY_HASH, password or "")
+    good = verify_password(user.password_hash if user else dummy_hash(), password or "")
     if not (user and good and user.is_active):
         note_attempt(email, user, False, "password")
         _audit("staff.login", email, user, "failure", ip,

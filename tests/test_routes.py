@@ -34,6 +34,8 @@ from tests.helpers import csrf_token
 ACCESS = {
     "static": "public",
     "health.healthz": "public",
+    "health.live": "public",
+    "health.ready": "public",
     "portal.index": "public",
     "portal.start": "public",
     "auth.login": "public",
