@@ -8,7 +8,7 @@ PORT ?= 5000
 #: The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install run serve test lint messages screenshots clean
+.PHONY: install compile run serve test lint messages screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,16 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+#: The compiled catalogues: built here from the .po files, never committed.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d translations -l $* -i $< -o $@
+
+## Install the packages and compile the translations.
+install: $(VENV)/.installed compile
+
+compile: $(CATALOGUES)
 
 ## Install, migrate the SQLite default, seed the demo clinic (safe to repeat), serve.
 run: install
@@ -35,10 +44,14 @@ serve: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Collect every translatable string into translations/messages.pot.
-messages: install
+## Collect every translatable string into translations/messages.pot and bring the
+## Spanish catalogue up to date with it (new strings come in untranslated; translate them).
+messages: $(VENV)/.installed
 	mkdir -p translations
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --omit-header .
+	$(PY) scripts/i18n.py extract translations/messages.pot
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations -l es \
+		--no-fuzzy-matching --ignore-obsolete
+	$(MAKE) compile
 
 ## Drive the browser through every patient step; PNGs at 360 and 1280 px to docs/screenshots/.
 screenshots: install

@@ -51,7 +51,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app)
+    from services.i18n import select_locale, select_timezone
+
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
 
 
@@ -100,8 +102,10 @@ def register_headers(app: Flask) -> None:
 
 def register_templates(app: Flask) -> None:
     from services.formatting import register_filters
+    from services.i18n import register as register_i18n
 
     register_filters(app)
+    register_i18n(app)
 
 
 def register_commands(app: Flask) -> None:

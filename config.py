@@ -116,7 +116,9 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_SUPPORTED_LOCALES = ["en"]
+    BABEL_SUPPORTED_LOCALES = ["en", "es"]
+    #: The compiled catalogues (`make install` builds the .mo files from the .po).
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
 
     HSTS = False
     TIMEZONE_DEFAULT = "America/New_York"

@@ -131,6 +131,8 @@ class Clinic(db.Model):
     #: Weekday key (WEEKDAYS) -> ["HH:MM", "HH:MM"] opening and closing, or None: closed.
     #: An urgent safety call is due before the clinic closes.
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=default_opening_hours)
+    #: The language of patient pages when neither the packet nor the browser says (en, es).
+    default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
@@ -164,6 +166,8 @@ class StaffUser(UserMixin, db.Model):
     #: The last TOTP time step accepted, so a code works once.
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: The language of this staff member's pages (a profile setting: en, es).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -333,6 +337,8 @@ class Packet(db.Model):
     steps_saved: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Highest red-flag level (FLAG_*), kept current on every save for the queue.
     flag_level: Mapped[int] = mapped_column(Integer, default=FLAG_NONE)
+    #: The language the patient uses (en, es): their pages, PDF and mails follow it.
+    language: Mapped[str | None] = mapped_column(String(8))
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -406,6 +412,9 @@ class ClinicTopic(db.Model):
     builtin_key: Mapped[str | None] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(String(120))
     blurb: Mapped[str] = mapped_column(String(300), default="")
+    #: The Spanish wording; empty means "not translated yet" (patients then see the English).
+    title_es: Mapped[str | None] = mapped_column(String(120))
+    blurb_es: Mapped[str | None] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -429,6 +438,8 @@ class ClinicQuestion(db.Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("clinic_topic.id", ondelete="CASCADE"))
     builtin_key: Mapped[str | None] = mapped_column(String(60))
     text: Mapped[str] = mapped_column(String(300))
+    #: The Spanish wording; empty means "not translated yet" (patients then see the English).
+    text_es: Mapped[str | None] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -154,8 +154,15 @@ def _next_position(column, **where) -> int:
     return 0 if last is None else last + 1
 
 
-def add_topic(admin: StaffUser, title: str, blurb: str, ip: str | None = None) -> ClinicTopic:
+def _spanish(text: str | None) -> str | None:
+    """A Spanish wording as stored: None when there is none (shown as missing to admins)."""
+    return (text or "").strip() or None
+
+
+def add_topic(admin: StaffUser, title: str, blurb: str, ip: str | None = None,
+              title_es: str | None = None, blurb_es: str | None = None) -> ClinicTopic:
     topic = ClinicTopic(clinic_id=admin.clinic_id, title=title.strip(), blurb=blurb.strip(),
+                        title_es=_spanish(title_es), blurb_es=_spanish(blurb_es),
                         position=_next_position(ClinicTopic.position, clinic_id=admin.clinic_id))
     db.session.add(topic)
     db.session.flush()
@@ -165,15 +172,18 @@ def add_topic(admin: StaffUser, title: str, blurb: str, ip: str | None = None) -
 
 
 def edit_topic(admin: StaffUser, topic: ClinicTopic, title: str, blurb: str,
-               ip: str | None = None) -> None:
+               ip: str | None = None, title_es: str | None = None,
+               blurb_es: str | None = None) -> None:
     topic.title, topic.blurb = title.strip(), blurb.strip()
+    topic.title_es, topic.blurb_es = _spanish(title_es), _spanish(blurb_es)
     _bank_audit(admin, "bank.topic_edit", topic, ip)
     db.session.commit()
 
 
 def add_question(admin: StaffUser, topic: ClinicTopic, text: str,
-                 ip: str | None = None) -> ClinicQuestion:
+                 ip: str | None = None, text_es: str | None = None) -> ClinicQuestion:
     question = ClinicQuestion(clinic_id=admin.clinic_id, topic_id=topic.id, text=text.strip(),
+                              text_es=_spanish(text_es),
                               position=_next_position(ClinicQuestion.position, topic_id=topic.id))
     db.session.add(question)
     db.session.flush()
@@ -183,12 +193,13 @@ def add_question(admin: StaffUser, topic: ClinicTopic, text: str,
 
 
 def edit_question(admin: StaffUser, question: ClinicQuestion, text: str, topic: ClinicTopic,
-                  ip: str | None = None) -> None:
+                  ip: str | None = None, text_es: str | None = None) -> None:
     """Change the wording (packets keep the wording they copied) or move it to another topic."""
     if topic.id != question.topic_id:
         question.position = _next_position(ClinicQuestion.position, topic_id=topic.id)
         question.topic_id = topic.id
     question.text = text.strip()
+    question.text_es = _spanish(text_es)
     _bank_audit(admin, "bank.question_edit", question, ip)
     db.session.commit()
 

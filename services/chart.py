@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from content.body import AREA_BY_KEY
+from services.formatting import format_short_day
 from services.stats import DayPoint
 
 INK = "#1f2a37"
@@ -32,7 +33,7 @@ def _fmt(value: float) -> str:
 
 
 def _short_date(day: date) -> str:
-    return f"{day:%-d %b}"
+    return format_short_day(day)
 
 
 def chart_description(points: Sequence[DayPoint]) -> str:

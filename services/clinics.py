@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import force_locale
 
 from content.question_bank import QUESTIONS, TOPICS
 from extensions import db
 from models import ROLES, Clinic, ClinicQuestion, ClinicTopic, StaffSession, StaffUser, utcnow
+from services.i18n import builtin_translation
 from services.passwords import hash_password, one_time_password
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -42,14 +44,26 @@ def create_clinic(slug: str, name: str, **settings: object) -> Clinic:
     return clinic
 
 
+def _english(text: object) -> str:
+    with force_locale("en"):
+        return str(text)
+
+
 def copy_builtin_bank(clinic: Clinic) -> None:
+    """The clinic's bank starts as the built-in one, in English and Spanish.
+
+    The Spanish is copied from the catalogue where it has the wording; until then the
+    admin pages show it as missing and patients see the English.
+    """
     topics = {}
     for position, topic in enumerate(TOPICS):
         row = ClinicTopic(
             clinic_id=clinic.id,
             builtin_key=topic.key,
-            title=str(topic.title),
-            blurb=str(topic.blurb),
+            title=_english(topic.title),
+            blurb=_english(topic.blurb),
+            title_es=builtin_translation(_english(topic.title), "es"),
+            blurb_es=builtin_translation(_english(topic.blurb), "es"),
             position=position,
         )
         db.session.add(row)
@@ -61,7 +75,8 @@ def copy_builtin_bank(clinic: Clinic) -> None:
                 clinic_id=clinic.id,
                 topic_id=topics[question.topic].id,
                 builtin_key=question.key,
-                text=str(question.text),
+                text=_english(question.text),
+                text_es=builtin_translation(_english(question.text), "es"),
                 position=position,
             )
         )

@@ -5,29 +5,66 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from babel import Locale, dates, numbers
 from flask import Flask
+from flask_babel import get_locale, get_timezone
 
 #: Runs of this many characters without a space get invisible break points.
 BREAK_EVERY = 24
 _LONG_RUN = re.compile(r"\S{" + str(BREAK_EVERY + 1) + ",}")
 
 
-def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:%a %-d %b %Y}"
+#: CLDR patterns: "Tue 1 Dec 2026, 9:05 AM" / "mar 1 dic 2026, 9:05 a. m.".
+DATE_PATTERN = "EEE d MMM y"
+TIME_PATTERN = "h:mm a"
+DATETIME_PATTERN = f"{DATE_PATTERN}, {TIME_PATTERN}"
+SHORT_DAY_PATTERN = "d MMM"
 
 
-def format_datetime(value: datetime | None) -> str:
+def _locale() -> Locale:
+    return get_locale() or Locale.parse("en")
+
+
+def local_time(value: datetime) -> datetime:
+    """An aware instant in the clinic's time zone; a naive wall-clock time as it is."""
+    if value.tzinfo is None:
+        return value
+    zone = get_timezone()
+    return value.astimezone(zone) if zone is not None else value
+
+
+def format_date(value: date | datetime | None, pattern: str = DATE_PATTERN) -> str:
     if value is None:
         return ""
-    return f"{value:%a %-d %b %Y, %-I:%M %p}"
+    if isinstance(value, datetime):
+        value = local_time(value)
+    return dates.format_date(value, pattern, locale=_locale())
+
+
+def format_datetime(value: datetime | None, pattern: str = DATETIME_PATTERN) -> str:
+    if value is None:
+        return ""
+    value = local_time(value)
+    return dates.format_datetime(value, pattern, tzinfo=value.tzinfo, locale=_locale())
 
 
 def format_time(value: datetime | None) -> str:
     if value is None:
         return ""
-    return f"{value:%-I:%M %p}"
+    value = local_time(value)
+    return dates.format_time(value, TIME_PATTERN, tzinfo=value.tzinfo, locale=_locale())
+
+
+def format_short_day(value: date) -> str:
+    """A day on a chart axis: "1 Dec" / "1 dic"."""
+    return dates.format_date(value, SHORT_DAY_PATTERN, locale=_locale())
+
+
+def format_number(value: float | int | None) -> str:
+    """A number as the page's language writes it (7.5 / 7,5)."""
+    if value is None:
+        return ""
+    return numbers.format_decimal(value, locale=_locale())
 
 
 def tel_href(number: object) -> str:
@@ -64,6 +101,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_time, "time")
+    app.add_template_filter(format_number, "number")
     app.add_template_filter(breakable, "breakable")
     app.add_template_filter(tel_href, "tel")
     app.add_template_filter(format_zoned, "zoned")

@@ -36,6 +36,7 @@ from models import (
 )
 from services import audit, safety_calls
 from services.flags import highest_level, packet_flags, refresh_flag_level
+from services.i18n import bank_wording
 
 #: How many rows each list may hold; the forms say so when one is full.
 LIMITS = {
@@ -230,8 +231,9 @@ def sync_chosen(packet: Packet, bank: dict[int, ClinicQuestion], ticked: set[int
     position = next_position(packet.questions)
     for question in new:
         packet.questions.append(PacketQuestion(
-            clinic_question_id=question.id, source="bank", topic=question.topic.title,
-            text=question.text, position=position,
+            clinic_question_id=question.id, source="bank",
+            topic=bank_wording(question.topic, "title"), text=bank_wording(question, "text"),
+            position=position,
         ))
         position += 1
     for text in wanted_suggestions:

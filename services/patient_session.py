@@ -19,10 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import Clinic, DobAttempt, Packet, PacketLink, utcnow
 from services import audit
+from services.i18n import SESSION_KEY
 from services.tokens import create_resume_link, link_state
 
 #: Keys this module keeps in the patient's session.
 PACKET_KEY, LINK_KEY, PENDING_KEY = "packet_id", "link_id", "pending_link_id"
+#: The patient's language choice, kept across a fresh session.
+LANGUAGE_KEY = SESSION_KEY
 
 
 @dataclass
@@ -156,7 +159,10 @@ def fresh_session(session: MutableMapping[str, Any]) -> None:
     Flask-WTF caches the signed CSRF token on `g` for the app context; it is dropped
     too, so the next form gets a token for the new session.
     """
+    language = session.get(LANGUAGE_KEY)
     session.clear()
+    if language:
+        session[LANGUAGE_KEY] = language  # the "Español / English" choice is no secret
     if has_app_context():
         g.pop("csrf_token", None)
 

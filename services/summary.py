@@ -30,6 +30,7 @@ from extensions import db
 from models import Packet, SafetyCall, SafetyCallEvent, StaffNote, SymptomEntry
 from services.chart import body_map, chart_description, pain_fatigue_chart
 from services.flags import packet_flags
+from services.i18n import packet_language
 from services.scoring import Scores, score_body_check
 from services.stats import LogStats, log_stats
 
@@ -161,6 +162,8 @@ class Summary:
     contact_phone: str
     clinic_name: str
     clinic_timezone: str
+    #: The language the patient answered in (en, es); their words are shown as typed.
+    language: str
     emergency_number: str
     submitted_at: datetime | None
     #: The same instant in the clinic's time zone, for display.
@@ -411,6 +414,7 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         contact_phone=packet.contact_phone or "",
         clinic_name=clinic.name if clinic else "",
         clinic_timezone=clinic.timezone if clinic else "UTC",
+        language=packet_language(packet),
         emergency_number=(clinic.emergency_number if clinic else "") or "911",
         submitted_at=packet.submitted_at,
         submitted_local=_local(packet.submitted_at, clinic.timezone if clinic else None),

@@ -72,6 +72,14 @@ def postgres_url():
     drop_postgres_database(url)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The .mo files, as `make install` builds them, for a run started without make."""
+    from services.catalogues import compile_catalogue
+
+    compile_catalogue("es")
+
+
 def _suite_database_url() -> str | None:
     url = os.environ.get("TEST_DATABASE_URL")
     return normalise_database_url(url) if url else None

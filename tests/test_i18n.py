@@ -20,3 +20,32 @@ def test_extraction_collects_template_and_content_strings(tmp_path):
     assert "Get ready for your visit" in text  # a template
     assert "Left jaw" in text  # content/ wrapped with _l
     assert "Do you have chest pain along with your back pain?" in text
+
+
+def test_error_page_titles_are_extracted(tmp_path):
+    from services.catalogues import extract, read
+
+    ids = {m.id for m in read(extract(tmp_path / "messages.pot")) if m.id}
+    assert "We can't find that page" in ids
+    assert "Something went wrong on our side" in ids
+
+
+def test_the_catalogue_check_reports_missing_and_new_messages(tmp_path, monkeypatch):
+    from babel.messages.pofile import write_po
+
+    from services import catalogues
+
+    catalogue = catalogues.read(catalogues.catalogue_path("es"), locale="es")
+    catalogue.delete("Skip to main content")
+    message = catalogue.get("Get ready for your visit")
+    message.string = ""
+    target = tmp_path / "es" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.po").open("wb") as handle:
+        write_po(handle, catalogue)
+    monkeypatch.setattr(catalogues, "TRANSLATIONS", tmp_path)
+    report = catalogues.check("es")
+    assert report.total > 900
+    assert "Skip to main content" in report.not_in_catalogue
+    assert "Get ready for your visit" in report.missing
+    assert not report.ok

@@ -46,6 +46,9 @@ ACCESS = {
     "auth.enrol": "login_step",
     "auth.enrol_qr": "login_step",
     "auth.change_password": "staff",
+    "auth.set_language": "staff",
+    # The "Español / English" switch: anyone (a POST with CSRF; it changes only the language).
+    "portal.set_language": "public",
     "reception.queue": "staff",
     "reception.packet": "staff",
     "reception.mark_reviewed": "staff",

@@ -52,6 +52,11 @@ class TopicForm(StaffForm):
     title = StringField(_l("Topic title"), validators=[DataRequired(_l("Enter a title.")),
                                                        Length(max=120)])
     blurb = StringField(_l("Short description"), validators=[Optional(), Length(max=300)])
+    title_es = StringField(_l("Topic title in Spanish"), validators=[Optional(), Length(max=120)],
+                           description=_l("Patients who read Spanish see the English until "
+                                          "you add this."), render_kw={"lang": "es"})
+    blurb_es = StringField(_l("Short description in Spanish"),
+                           validators=[Optional(), Length(max=300)], render_kw={"lang": "es"})
 
 
 class QuestionForm(StaffForm):
@@ -63,6 +68,12 @@ class QuestionForm(StaffForm):
                        "the old wording."),
         validators=[DataRequired(_l("Type the question.")), Length(max=300)],
         render_kw={"rows": 2},
+    )
+    text_es = TextAreaField(
+        _l("Question in Spanish"),
+        description=_l("Patients who read Spanish see the English until you add this."),
+        validators=[Optional(), Length(max=300)],
+        render_kw={"rows": 2, "lang": "es"},
     )
 
 

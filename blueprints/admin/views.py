@@ -21,6 +21,7 @@ from blueprints.admin.forms import (
 from blueprints.auth.views import to_login
 from services import admin as admin_service
 from services.admin import AdminError
+from services.i18n import bank_translation
 from services.queue import MAX_ID
 
 #: A new account's one-time password, kept in the session from POST to the page that shows it.
@@ -190,7 +191,8 @@ def add_topic():
     """Add a topic at the end of the bank."""
     form = TopicForm()
     if form.validate_on_submit():
-        admin_service.add_topic(current_user, form.title.data, form.blurb.data or "", ip=_ip())
+        admin_service.add_topic(current_user, form.title.data, form.blurb.data or "", ip=_ip(),
+                                title_es=form.title_es.data, blurb_es=form.blurb_es.data)
         flash(_("Topic added."), "success")
         return redirect(url_for("admin.questions"), 303)
     question_form = QuestionForm(formdata=None)
@@ -211,7 +213,8 @@ def add_question():
         topic = admin_service.topic_of(current_user, form.topic.data)
         if topic is None:
             abort(404)
-        admin_service.add_question(current_user, topic, form.text.data, ip=_ip())
+        admin_service.add_question(current_user, topic, form.text.data, ip=_ip(),
+                                   text_es=form.text_es.data)
         flash(_("Question added."), "success")
         return redirect(url_for("admin.questions", _anchor=f"topic-{topic.id}"), 303)
     return render_template(
@@ -228,9 +231,14 @@ def edit_topic(topic_id: int):
     if topic is None:
         abort(404)
     form = TopicForm(obj=topic)
+    if not form.is_submitted():
+        # A built-in wording shows the catalogue's Spanish, ready to keep or change.
+        form.title_es.data = bank_translation(topic, "title") or ""
+        form.blurb_es.data = bank_translation(topic, "blurb") or ""
     if form.validate_on_submit():
         admin_service.edit_topic(current_user, topic, form.title.data, form.blurb.data or "",
-                                 ip=_ip())
+                                 ip=_ip(), title_es=form.title_es.data,
+                                 blurb_es=form.blurb_es.data)
         flash(_("Topic saved."), "success")
         return redirect(url_for("admin.questions", _anchor=f"topic-{topic.id}"), 303)
     return render_template("admin/edit_topic.html", form=form, topic=topic)
@@ -244,11 +252,14 @@ def edit_question(question_id: int):
         abort(404)
     form = QuestionForm(obj=question, topic=question.topic_id)
     form.topic.choices = _topic_choices()
+    if not form.is_submitted():
+        form.text_es.data = bank_translation(question, "text") or ""
     if form.validate_on_submit():
         topic = admin_service.topic_of(current_user, form.topic.data)
         if topic is None:
             abort(404)
-        admin_service.edit_question(current_user, question, form.text.data, topic, ip=_ip())
+        admin_service.edit_question(current_user, question, form.text.data, topic, ip=_ip(),
+                                    text_es=form.text_es.data)
         flash(_("Question saved."), "success")
         return redirect(url_for("admin.questions", _anchor=f"question-{question.id}"), 303)
     return render_template("admin/edit_question.html", form=form, question=question)

@@ -24,6 +24,7 @@ from flask_login import current_user
 
 from blueprints.auth import bp
 from blueprints.auth.forms import ChangePasswordForm, CodeForm, LoginForm, NewPasswordForm
+from blueprints.portal.forms import LanguageForm
 from extensions import db, login_manager
 from models import StaffUser
 from services import staff_auth
@@ -281,6 +282,23 @@ def change_password():
             set_staff_cookie(response, token)
             return response
     return render_template("auth/password.html", form=form)
+
+
+@bp.post("/account/language")
+def set_language():
+    """A staff member's own language (a profile setting), from the switch in the header."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"), 303)
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()
+    if user.language != form.lang.data:
+        user.language = form.lang.data
+        record("staff.language", actor=user, ip=_ip(), object_type="staff_user",
+               object_id=user.id, detail={"language": form.lang.data})
+        db.session.commit()
+    return redirect(form.next_url(url_for("reception.queue")), 303)
 
 
 @bp.post("/logout")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -14,15 +15,15 @@ bp = Blueprint("errors", __name__)
 
 #: Titles and advice per status; the body stays calm and says what to do next.
 PAGES = {
-    400: ("This page could not be used", "Go back and try again."),
-    403: ("You can't open this page", "If you think you should, ask your clinic."),
-    404: ("We can't find that page", "Check the link, or go back to where you were."),
-    405: ("That didn't work", "Go back and use the buttons on the page."),
-    409: ("This was changed somewhere else", "Look at both versions below and save again."),
-    413: ("That was too much to send at once", "Go back and shorten what you typed."),
-    429: ("Too many tries", "Please wait a minute and try again."),
-    500: ("Something went wrong on our side", "Nothing you did caused this. Please try again."),
-    503: ("We couldn't save that just now", "Your answers are below. Please try again."),
+    400: (_l("This page could not be used"), _l("Go back and try again.")),
+    403: (_l("You can't open this page"), _l("If you think you should, ask your clinic.")),
+    404: (_l("We can't find that page"), _l("Check the link, or go back to where you were.")),
+    405: (_l("That didn't work"), _l("Go back and use the buttons on the page.")),
+    409: (_l("This was changed somewhere else"), _l("Look at both versions below and save again.")),
+    413: (_l("That was too much to send at once"), _l("Go back and shorten what you typed.")),
+    429: (_l("Too many tries"), _l("Please wait a minute and try again.")),
+    500: (_l("Something went wrong on our side"), _l("Nothing you did caused this. Please try again.")),
+    503: (_l("We couldn't save that just now"), _l("Your answers are below. Please try again.")),
 }
 
 
@@ -51,8 +52,8 @@ def render_error(status: int, *, title: str | None = None, message: str | None =
         render_template(
             "errors/error.html",
             status=status,
-            title=title or _(default_title),
-            message=message or _(default_message),
+            title=title or str(default_title),
+            message=message or str(default_message),
             typed=_typed_values() if status in {400, 409, 503} else [],
             resend_to=request.path if request.method == "POST" else None,
             layout="staff/_layout.html" if staff else "patient/_layout.html",

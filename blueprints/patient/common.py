@@ -8,6 +8,7 @@ from typing import Any
 from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh as refresh_locale
 from wtforms import Field
 
 from blueprints.patient import bp
@@ -48,6 +49,7 @@ def load_packet():
         session.pop("packet_id", None)
         return render_template("portal/link_problem.html", state="session", clinic=None), 403
     g.packet, g.clinic = packet, packet.clinic
+    refresh_locale()  # the packet's language and the clinic's time zone apply from here
     if not packet.is_editable:
         if request.method == "POST" and request.endpoint == "patient.review":
             # A second click on "Send": it was sent once; say so calmly.

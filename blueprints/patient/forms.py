@@ -26,6 +26,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from blueprints.fields import MultiCheckboxField
 from content import body, vocab
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
+from services.i18n import bank_wording
 
 #: The 19 body areas in groups a person can scan quickly (keys from content.body.AREAS).
 AREA_GROUPS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
@@ -199,7 +200,8 @@ def make_bank_form(bank, suggestions: dict[str, str]):
 
     for topic, questions in bank:
         setattr(BankForm, f"topic_{topic.id}", MultiCheckboxField(
-            topic.blurb or topic.title, choices=[(q.id, q.text) for q in questions],
+            bank_wording(topic, "blurb") or bank_wording(topic, "title"),
+            choices=[(q.id, bank_wording(q, "text")) for q in questions],
             coerce=int,
         ))
     BankForm.suggested = MultiCheckboxField(

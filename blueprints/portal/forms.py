@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from blueprints.patient.forms import PlainTranslations
 
@@ -35,3 +35,28 @@ class DobForm(PortalForm):
         validators=[InputRequired(_l("Please enter your date of birth."))],
         description=_l("To keep your answers private, we check it is you."),
     )
+
+
+def safe_next(target: str | None) -> str | None:
+    """A path on this site to go back to after switching language, or None."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ch in target for ch in "\r\n\\"):
+        return None
+    return target
+
+
+class LanguageForm(PortalForm):
+    """The "Español / English" switch on every page."""
+
+    lang = StringField(validators=[InputRequired()])
+    next = StringField(validators=[Length(max=2000)])
+
+    def validate_lang(self, field):
+        from services.i18n import valid
+
+        if not valid(field.data):
+            raise ValidationError("unknown language")
+
+    def next_url(self, fallback: str) -> str:
+        return safe_next(self.next.data) or fallback

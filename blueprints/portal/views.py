@@ -6,10 +6,10 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 
 from blueprints.portal import bp
-from blueprints.portal.forms import CodeForm, DobForm, StartForm
+from blueprints.portal.forms import CodeForm, DobForm, LanguageForm, StartForm
 from extensions import db, limiter
 from models import Clinic, PacketLink
-from services import audit
+from services import audit, i18n
 from services import patient_session as ps
 from services.tokens import find_link, find_link_by_code
 
@@ -18,12 +18,14 @@ def clinic_or_404(slug: str) -> Clinic:
     clinic = db.session.scalar(db.select(Clinic).filter_by(slug=slug))
     if clinic is None:
         abort(404)
+    i18n.use_clinic(clinic)
     return clinic
 
 
 def _link_problem(state: str, clinic: Clinic | None = None):
     """A plain page for a link that cannot be used: what to do, and no health data."""
     status = {"unknown": 404, "expired": 410, "revoked": 410, "locked": 403}.get(state, 404)
+    i18n.use_clinic(clinic)
     return render_template("portal/link_problem.html", state=state, clinic=clinic), status
 
 
@@ -36,6 +38,7 @@ def _enter(link: PacketLink):
         return redirect(url_for("portal.dob_check"), 303)
     packet = ps.packet_for_link(link)
     ps.log_in(session, packet, link)
+    i18n.remember_on_packet(packet)
     session.permanent = True
     db.session.commit()
     return redirect(url_for("patient.home"), 303)
@@ -45,6 +48,23 @@ def _enter(link: PacketLink):
 def index():
     """Say what VisitPrep is; patients arrive through their clinic's link."""
     return render_template("portal/index.html")
+
+
+@bp.post("/language")
+def set_language():
+    """The patient's "Español / English" switch: kept in the session and with the packet."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session[i18n.SESSION_KEY] = form.lang.data
+    packet = ps.current_packet(session)
+    if packet is not None and packet.language != form.lang.data:
+        packet.language = form.lang.data
+        audit.record("patient.language", actor_type="patient", actor_label="patient",
+                     clinic_id=packet.clinic_id, object_type="packet", object_id=packet.id,
+                     detail={"language": form.lang.data})
+        db.session.commit()
+    return redirect(form.next_url(url_for("portal.index")), 303)
 
 
 @bp.get("/c/<slug>")
@@ -65,6 +85,7 @@ def start_post(slug: str):
     if not StartForm().validate_on_submit():
         abort(400)
     started = ps.start_packet(clinic, current_app.config["LINK_LIFETIME_DAYS"])
+    i18n.remember_on_packet(started.packet)
     db.session.commit()
     ps.log_in(session, started.packet, started.link)
     session.permanent = True
@@ -116,6 +137,7 @@ def dob_check():
     state = ps.usable_state(link)
     if state != "ok":
         return _link_problem(state, clinic)
+    i18n.use_clinic(clinic)
     form = DobForm()
     if form.validate_on_submit():
         outcome = ps.check_dob(link, form.date_of_birth.data,
@@ -124,6 +146,8 @@ def dob_check():
         if outcome == "ok":
             packet = ps.packet_for_link(link)
             ps.log_in(session, packet, db.session.get(PacketLink, link.id))
+            i18n.remember_on_packet(packet)
+            db.session.commit()
             session.permanent = True
             return redirect(url_for("patient.home"), 303)
         if outcome == "locked":
