@@ -5,6 +5,7 @@ scripts/i18n.py is the command line for these; tests/test_i18n.py runs the same 
 
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent  # the repository
 TRANSLATIONS = ROOT / "translations"
 #: The keywords our code marks messages with (gettext, ngettext, _ are babel's defaults).
-KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2")
+KEYWORDS = ("_l", "lazy_gettext", "lazy_ngettext:1,2", "_lp:1c,2", "lazy_pgettext:1c,2")
 #: Pseudo-locale markers: every translated message is wrapped in them.
 PSEUDO_OPEN, PSEUDO_CLOSE = "\u27e6", "\u27e7"
 
@@ -64,7 +65,8 @@ class Report:
 
 
 def _key(message) -> str:
-    return message.id if isinstance(message.id, str) else message.id[0]
+    text = message.id if isinstance(message.id, str) else message.id[0]
+    return f"{message.context}\x04{text}" if message.context else text
 
 
 def check(language: str = "es") -> Report:
@@ -97,10 +99,12 @@ def pseudo_catalogue(template: Catalog, locale: str = "es") -> Catalog:
         if not message.id:
             continue
         if isinstance(message.id, tuple):
-            string = tuple(PSEUDO_OPEN + part + PSEUDO_CLOSE for part in message.id)
-            catalogue.add(message.id, string=string[:2])
+            singular, plural = (PSEUDO_OPEN + part + PSEUDO_CLOSE for part in message.id)
+            forms = (singular, *[plural] * (catalogue.num_plurals - 1))
+            catalogue.add(message.id, string=forms, context=message.context)
         else:
-            catalogue.add(message.id, string=PSEUDO_OPEN + message.id + PSEUDO_CLOSE)
+            catalogue.add(message.id, string=PSEUDO_OPEN + message.id + PSEUDO_CLOSE,
+                          context=message.context)
     return catalogue
 
 
@@ -130,3 +134,61 @@ def compile_catalogue(language: str = "es") -> Path:
         write_mo(handle, catalogue, use_fuzzy=False)
     partial.replace(target)
     return target
+
+
+# The glossary --------------------------------------------------------------------------
+
+GLOSSARY = ROOT / "docs" / "glossary-es.md"
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
+
+
+@dataclass(frozen=True)
+class Term:
+    english: str
+    spanish: tuple[str, ...]  # the glossary's word first, then the accepted forms
+    not_when: tuple[str, ...]
+
+    def pattern(self) -> re.Pattern:
+        word = re.escape(self.english.lower())
+        plural = f"{word[:-1]}ies" if self.english.endswith("y") else f"{word}(?:s|es)?"
+        return re.compile(rf"(?<![\w-])(?:{plural}|{word})(?![\w-])")
+
+
+def glossary_terms(path: Path = GLOSSARY) -> list[Term]:
+    """The glossary table's rows, longest English term first."""
+    terms = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 4 or cells[0] in ("English", "") or set(cells[0]) <= {"-"}:
+            continue
+        forms = [cells[1], *[f.strip() for f in cells[2].split(",") if f.strip()]]
+        not_when = tuple(f.strip().lower() for f in cells[3].split(",") if f.strip())
+        terms.append(Term(cells[0], tuple(forms), not_when))
+    return sorted(terms, key=lambda t: -len(t.english))
+
+
+def glossary_violations(language: str = "es") -> list[tuple[str, str, str]]:
+    """(term, English, Spanish) for each translation that does not use the glossary's word."""
+    terms = glossary_terms()
+    catalogue = read(catalogue_path(language), locale=language)
+    out = []
+    for message in catalogue:
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for english, spanish in zip(ids, strings, strict=False):
+            if not spanish:
+                continue
+            text = _PLACEHOLDER.sub(" ", english).lower()
+            translated = spanish.lower()
+            for term in terms:
+                pattern = term.pattern()
+                if not pattern.search(text):
+                    continue
+                if not any(phrase in text for phrase in term.not_when) and not any(
+                    form.lower() in translated for form in term.spanish
+                ):
+                    out.append((term.english, english, spanish))
+                text = pattern.sub(" ", text)  # a shorter term inside this one is not checked
+    return out

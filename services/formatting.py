@@ -21,8 +21,14 @@ DATETIME_PATTERN = f"{DATE_PATTERN}, {TIME_PATTERN}"
 SHORT_DAY_PATTERN = "d MMM"
 
 
+#: The regional formats the clinics' patients read: US Spanish writes 7.5 and 2:05 p.m.
+#: (as the forms read numbers), not 7,5.
+REGIONS = {"en": "en_US", "es": "es_US"}
+
+
 def _locale() -> Locale:
-    return get_locale() or Locale.parse("en")
+    language = str(get_locale() or "en").split("_")[0]
+    return Locale.parse(REGIONS.get(language, language))
 
 
 def local_time(value: datetime) -> datetime:

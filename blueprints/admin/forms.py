@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,7 +23,10 @@ from blueprints.auth.forms import StaffForm
 from models import WEEKDAYS
 from services.opening_hours import is_time_zone
 
-ROLE_CHOICES = [("reception", _l("Reception")), ("admin", _l("Admin"))]
+ROLE_CHOICES = [("reception", _lp("role", "Reception")), ("admin", _lp("role", "Admin"))]
+ROLE_LABELS = dict(ROLE_CHOICES)
+#: How an audited action went, as the audit log shows it.
+OUTCOME_LABELS = {"success": _l("Success"), "failure": _l("Failure"), "denied": _l("Denied")}
 PHONE = Regexp(r"^[0-9+()\-. ]*$", message=_l("Use digits, spaces and + ( ) - . only."))
 
 

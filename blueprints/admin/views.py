@@ -8,6 +8,8 @@ from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import (
+    OUTCOME_LABELS,
+    ROLE_LABELS,
     WEEKDAY_NAMES,
     ActionForm,
     AuditFilterForm,
@@ -21,11 +23,17 @@ from blueprints.admin.forms import (
 from blueprints.auth.views import to_login
 from services import admin as admin_service
 from services.admin import AdminError
-from services.i18n import bank_translation
+from services.i18n import bank_translation, bank_wording
 from services.queue import MAX_ID
 
 #: A new account's one-time password, kept in the session from POST to the page that shows it.
 SHOW_ONCE = "password_to_show"
+
+
+@bp.context_processor
+def admin_words():
+    return {"role_label": lambda role: ROLE_LABELS.get(role, role),
+            "outcome_label": lambda outcome: OUTCOME_LABELS.get(outcome, outcome)}
 
 
 @bp.before_request
@@ -108,7 +116,8 @@ def staff_role(user_id: int):
     _check_action(form)
     try:
         admin_service.change_role(current_user, user, form.role.data, ip=_ip())
-        flash(_("%(email)s is now %(role)s.", email=user.email, role=user.role), "success")
+        flash(_("%(email)s is now %(role)s.", email=user.email,
+                role=ROLE_LABELS.get(user.role, user.role)), "success")
     except AdminError as exc:
         flash(str(exc), "error")
     return redirect(url_for("admin.staff"), 303)
@@ -169,7 +178,7 @@ def staff_reset_password(user_id: int):
 
 
 def _topic_choices():
-    return [(t.id, t.title) for t in admin_service.topics_of(current_user.clinic_id)]
+    return [(t.id, bank_wording(t, "title")) for t in admin_service.topics_of(current_user.clinic_id)]
 
 
 @bp.get("/questions")

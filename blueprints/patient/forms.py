@@ -299,7 +299,8 @@ class MedicationForm(PatientForm):
         description=_l("As it is written on the box or bottle."))
     drug_class = RadioField(
         _l("What kind of medicine is it?"),
-        choices=[(m.key, f"{m.label} ({m.hint})") for m in vocab.MEDICATION_CLASSES],
+        choices=[(m.key, _l("%(kind)s (%(example)s)", kind=m.label, example=m.hint))
+                 for m in vocab.MEDICATION_CLASSES],
         validators=[Optional()], description=_l("If you know. It helps the doctor."))
     dose = StringField(_l("Dose"), validators=[Optional(), too_long(SHORT_MAX)],
                        description=_l("For example: 400 mg, or 1 tablet."))
