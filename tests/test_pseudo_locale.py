@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 import pytest
 from flask import g
 
-from extensions import db
+from extensions import babel, db
 from models import (
     BodyCheck,
     HistoryItem,
@@ -109,6 +109,9 @@ def pseudo_app(tmp_path, _shared_postgres):
     url = _shared_postgres or f"sqlite:///{tmp_path / 'pseudo.sqlite3'}"
     translations = write_pseudo(tmp_path / "translations", "es")
     app = make_test_app(url, BABEL_TRANSLATION_DIRECTORIES=str(translations))
+    # Flask-Babel caches loaded catalogues by locale on the shared extension object, across
+    # apps: drop the real Spanish one so this app loads the pseudo one, and the reverse after.
+    babel.domain_instance.cache.clear()
     with app.app_context():
         if _shared_postgres is None:
             db.create_all()
@@ -121,6 +124,7 @@ def pseudo_app(tmp_path, _shared_postgres):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
+    babel.domain_instance.cache.clear()
 
 
 def fill(packet) -> None:
