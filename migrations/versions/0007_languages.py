@@ -1,7 +1,7 @@
 """Languages: the packet's, each staff member's, the clinic's default; the bank in Spanish
 
 Revision ID: 0007_languages
-Revises: 0001
+Revises: 0002_safety_calls
 Create Date: 2026-12-01
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = "0007_languages"
-down_revision = "0001"
+down_revision = "0002_safety_calls"
 branch_labels = None
 depends_on = None
 
