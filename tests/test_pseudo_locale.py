@@ -49,18 +49,23 @@ DATE_WORDS = re.compile(
 )
 #: Technical identifiers (audit actions, file types, units), shown as they are.
 TECHNICAL = re.compile(
-    r"\b(?:[a-z_]+\.[a-z_.]+|UTC|PDF|CSV|FHIR|JSON|QR|WPI|SSS|ACR|mg|min|h)\b"
+    r"\b(?:[a-z_]+\.[a-z_.]+|UTC|[A-Z]{1,4}[SD]?T|PDF|CSV|FHIR|JSON|QR|WPI|SSS|ACR|mg|min|h)\b"
 )
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 VISIBLE_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt", "aria-description"}
 
 
 class TextCollector(HTMLParser):
-    """The text a person sees or hears: text nodes and the attributes read out."""
+    """The text a person sees or hears: the text nodes in order, and the attributes read out.
+
+    A message may hold markup (a `tel:` link inside a sentence), so its markers can open in
+    one text node and close in another: the text nodes are kept as one running text.
+    """
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.chunks: list[str] = []
+        self.text: list[str] = []
+        self.attributes: list[str] = []
         self._skip = 0
 
     def handle_starttag(self, tag, attrs):
@@ -69,39 +74,41 @@ class TextCollector(HTMLParser):
         values = dict(attrs)
         for name, value in attrs:
             if name in VISIBLE_ATTRIBUTES and value:
-                self.chunks.append(value)
+                self.attributes.append(value)
         if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
-            self.chunks.append(values["value"])
+            self.attributes.append(values["value"])
 
     def handle_endtag(self, tag):
         if tag in ("script", "style", "svg") and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
-            self.chunks.append(data)
+        if not self._skip:
+            self.text.append(data)
+
+
+_MESSAGE = re.compile(re.escape(PSEUDO_OPEN) + "[^" + PSEUDO_OPEN + PSEUDO_CLOSE + "]*"
+                      + re.escape(PSEUDO_CLOSE))
+
+
+def _leftover(text: str, typed: list[str]) -> str:
+    while True:
+        shorter = _MESSAGE.sub(" ", text)
+        if shorter == text:
+            break
+        text = shorter
+    for value in sorted(typed + LANGUAGE_NAMES, key=len, reverse=True):
+        text = text.replace(value, " ")
+    return TECHNICAL.sub(" ", DATE_WORDS.sub(" ", text))
 
 
 def untranslated(html: str, typed: list[str]) -> list[str]:
     """The visible pieces with words left after removing messages and data."""
     parser = TextCollector()
     parser.feed(html)
-    found = []
-    inner = re.compile(re.escape(PSEUDO_OPEN) + r"[^" + PSEUDO_OPEN + PSEUDO_CLOSE + r"]*"
-                       + re.escape(PSEUDO_CLOSE))
-    for chunk in parser.chunks:
-        rest = chunk
-        while True:
-            shorter = inner.sub(" ", rest)
-            if shorter == rest:
-                break
-            rest = shorter
-        for value in sorted(typed + LANGUAGE_NAMES, key=len, reverse=True):
-            rest = rest.replace(value, " ")
-        rest = TECHNICAL.sub(" ", DATE_WORDS.sub(" ", rest))
-        if WORD.search(rest):
-            found.append(chunk.strip())
-    return found
+    pieces = [line.strip() for line in _leftover("".join(parser.text), typed).splitlines()]
+    pieces += [value for value in parser.attributes if WORD.search(_leftover(value, typed))]
+    return [piece for piece in pieces if WORD.search(piece)]
 
 
 @pytest.fixture
@@ -111,8 +118,8 @@ def pseudo_app(tmp_path, _shared_postgres):
     app = make_test_app(url, BABEL_TRANSLATION_DIRECTORIES=str(translations))
     # Flask-Babel caches loaded catalogues by locale on the shared extension object, across
     # apps: drop the real Spanish one so this app loads the pseudo one, and the reverse after.
-    babel.domain_instance.cache.clear()
     with app.app_context():
+        babel.domain_instance.cache.clear()
         if _shared_postgres is None:
             db.create_all()
         yield app
@@ -124,7 +131,7 @@ def pseudo_app(tmp_path, _shared_postgres):
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         db.engine.dispose()
-    babel.domain_instance.cache.clear()
+        babel.domain_instance.cache.clear()
 
 
 def fill(packet) -> None:
@@ -242,7 +249,8 @@ def report(problems: dict[str, list[str]]) -> str:
 
 def test_the_checker_sees_a_hard_coded_word():
     assert untranslated("<p>⟦Save⟧</p><p>12 · 3.5</p>", []) == []
-    assert untranslated("<p>⟦Step⟧ 3 of 9</p>", []) == ["⟦Step⟧ 3 of 9"]
+    assert untranslated("<p>⟦Step⟧ 3 of 9</p>", []) == ["3 of 9"]
+    assert untranslated('<p>⟦Call <a href="tel:911">911</a> now.⟧</p>', []) == []
     assert untranslated('<button aria-label="Close">x</button>', []) == ["Close"]
     assert untranslated("<script>var a = 'hello';</script><p>⟦Hi⟧</p>", []) == []
 
