@@ -146,6 +146,8 @@ def _seed_packets(clinic: Clinic, today: date) -> None:
             reason_prompts=["pain_worse", "affects_work", "poor_sleep"],
             family_fibromyalgia="unsure",
             closing_words="I get flustered in appointments, so I wrote everything here.",
+            # A number to call today for most, none for one (reception sees both cases).
+            contact_phone="" if flag == "urgent" else f"(555) 010-{1000 + days_ahead * 111}",
         )
         db.session.add_all([appointment, packet])
         for position, key in enumerate(

@@ -87,7 +87,7 @@
       show(shown);
       // Emergency or urgent now (or a moment ago): the server must know at once.
       if (shown >= 2 || before >= 2) { saveNow(); }
-      if (shown > before && shown >= 1) {
+      if (shown > before && shown >= 2) {
         helpBoxes.scrollIntoView({ behavior: "smooth", block: "start" });
       }
     });
