@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.helpers import csrf_from
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,3 +64,31 @@ def status_of(url: str, data: bytes | None = None) -> int:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+class Browser:
+    """Just enough of a browser: cookies, forms with their CSRF token, redirects followed.
+
+    `base` may be changed between requests: cookies for 127.0.0.1 go to every port, as in a
+    real browser, so one visitor can move between two servers.
+    """
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def get(self, path: str) -> str:
+        with self.opener.open(self.base + path, timeout=30) as response:  # noqa: S310
+            return response.read().decode()
+
+    def post(self, path: str, fields: dict, page: str | None = None) -> str:
+        token = csrf_from(self.get(page or path))
+        body = urllib.parse.urlencode({**fields, "csrf_token": token}, doseq=True).encode()
+        request = urllib.request.Request(self.base + path, data=body)  # noqa: S310
+        try:
+            with self.opener.open(request, timeout=30) as response:  # noqa: S310
+                return response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.read().decode()

@@ -7,9 +7,6 @@ an answer, and reception logs in. Then every line written is scanned for the sen
 
 from __future__ import annotations
 
-import http.cookiejar
-import urllib.parse
-import urllib.request
 from datetime import date
 
 from app import create_app
@@ -17,35 +14,11 @@ from config import TestConfig
 from extensions import db
 from services.tokens import create_invitation
 from tests.factories import make_appointment, make_clinic
-from tests.helpers import csrf_from, hidden_fields
-from tests.servers import gunicorn
+from tests.helpers import hidden_fields
+from tests.servers import Browser, gunicorn
 
 HEALTH_SENTINEL = "Sentinel-bladder-trouble-7741"
 DOB = date(1971, 3, 9)
-
-
-class Browser:
-    """Just enough of a browser: cookies, forms with their CSRF token, no redirects hidden."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def get(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=10) as response:  # noqa: S310
-            return response.read().decode()
-
-    def post(self, path: str, fields: dict[str, str], page: str | None = None) -> str:
-        token = csrf_from(self.get(page or path))
-        body = urllib.parse.urlencode({**fields, "csrf_token": token}).encode()
-        request = urllib.request.Request(self.base + path, data=body)  # noqa: S310
-        try:
-            with self.opener.open(request, timeout=10) as response:  # noqa: S310
-                return response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.read().decode()
 
 
 def test_tokens_dates_of_birth_and_answers_stay_out_of_the_server_logs(tmp_path):
