@@ -33,6 +33,7 @@ from extensions import db
 from models import Appointment, Packet, utcnow
 from services import invitations, review, safety_calls
 from services import queue as queue_service
+from services.flags import packet_flags
 from services.formatting import format_zoned
 from services.summary import build_summary, load_packet
 
@@ -182,6 +183,7 @@ def _render_packet(packet: Packet, status: int = 200, **forms):
         note_form=forms.pop("note_form", None) or NoteForm(),
         action_form=ActionForm(),
         call_forms=call_forms,
+        signs_now={f.key for f in packet_flags(packet)},
         now=utcnow(),
         back=back,
         back_url=queue_url(back),

@@ -178,3 +178,52 @@ def test_a_tell_the_doctor_yes_moves_on_and_says_it_is_on_the_summary(browser, l
     expect(page.locator("#tell-doctor")).to_be_visible()
     assert _packet().flag_level < FLAG_URGENT
     context.close()
+
+
+def test_an_emergency_in_a_draft_never_sent_is_first_on_receptions_page(browser, live_server):
+    """The patient ticks "yes" and leaves to call 911; reception's first page shows it."""
+    from tests.factories import make_staff
+
+    patient = browser.new_context(viewport={"width": 360, "height": 780})
+    page = patient.new_page()
+    start(page, live_server)
+    page.locator("#q_leg_weakness_worse-0").check()
+    expect(page.locator("#get-help-now .help-status")).to_have_text(
+        "Your answer is saved. The clinic will see it.")
+    patient.close()  # gone: never pressed another button, never sent
+
+    clinic = db.session.scalar(db.select(Packet)).clinic
+    make_staff(clinic, "desk@riverside.example", "reception", name="Rae Desk")
+    clinic.require_totp = False
+    db.session.commit()
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = staff.new_page()
+    desk.goto(f"{live_server}/reception/login")
+    desk.get_by_label("Email").fill("desk@riverside.example")
+    desk.get_by_label("Password").fill("a long enough test password")
+    desk.get_by_role("button", name="Log in").click()
+    calls = desk.locator("#safety-calls")
+    expect(calls).to_contain_text("Leg weakness getting worse")  # the page they land on
+    expect(calls).to_contain_text("Draft, not sent")
+    expect(desk.locator(".nav-calls")).to_have_text("1 safety call")
+    assert desk.evaluate("document.querySelector('#safety-calls').getBoundingClientRect().top"
+                         ) < desk.evaluate(
+        "document.querySelector('nav.tabs').getBoundingClientRect().top")
+
+    # Its life: no answer (still open, due again), then closed with an outcome.
+    calls.get_by_role("link", name="Record the call").click()
+    card = desk.locator(".call-card")
+    card.get_by_label("No answer (try again)").check()
+    card.get_by_label("Note").fill("Rang, no answer.")
+    card.get_by_role("button", name="Record").click()
+    expect(desk.get_by_text("The call stays open")).to_be_visible()
+    expect(desk.locator("#safety-calls")).to_contain_text("1 try so far")
+    desk.locator("#safety-calls").get_by_role("link", name="Record the call").click()
+    card = desk.locator(".call-card")
+    card.get_by_label("Reached: advised 911 or the emergency room").check()
+    card.get_by_label("Note").fill("She is on her way to the ER.")
+    card.get_by_role("button", name="Record").click()
+    expect(desk.get_by_text("Safety call closed")).to_be_visible()
+    expect(desk.locator("#safety-calls")).to_contain_text("No safety calls waiting.")
+    expect(desk.locator(".nav-calls")).to_have_text("0 safety calls")
+    staff.close()

@@ -286,3 +286,28 @@ def test_every_outcome_has_words():
     from models import SAFETY_CALL_OUTCOMES
 
     assert set(safety_calls.OUTCOME_LABELS) == set(SAFETY_CALL_OUTCOMES)
+
+
+def test_a_call_stays_open_when_the_answer_is_taken_back_and_says_so(app, clinic,
+                                                                     receptionist, draft):
+    patient = patient_client(app, draft)
+    patient_says(patient, {"q_bowel": "yes"})
+    patient_says(patient, {"q_bowel": "no"})
+    [call] = calls()
+    assert call.status == "open"  # only a person closes it
+    body = page(staff_client(app, receptionist).get(f"/reception/packets/{draft.id}"))
+    assert "The patient has since changed this answer." in body
+
+
+def test_retention_deletes_a_packet_with_its_calls(app, clinic, receptionist, draft):
+    from services.retention import purge
+
+    patient_says(patient_client(app, draft), {"q_bowel": "yes"})
+    [call] = calls()
+    record(staff_client(app, receptionist), call, "no_answer", "Rang.")
+    draft.visit_date = date(2020, 1, 1)
+    db.session.commit()
+    purge(today=date(2026, 12, 1))
+    db.session.expire_all()
+    assert calls() == [] and db.session.scalar(
+        db.select(db.func.count()).select_from(SafetyCallEvent)) == 0
