@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from extensions import db
 from models import ROLES
@@ -20,6 +23,19 @@ def _fail(message: str) -> None:
     raise click.ClickException(message)
 
 
+def in_cli_language(command):
+    """Run a command with its messages in the environment's language (services.i18n)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        from services.i18n import cli_language, in_language
+
+        with in_language(cli_language()):
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
 def base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:{}".format(
         current_app.config.get("PORT", 5000)
@@ -32,6 +48,7 @@ def base_url() -> str:
 @click.option("--phone", default=None, help="The phone number shown to patients.")
 @click.option("--open-start/--invitation-only", default=False, show_default=True,
               help="Whether patients may start without an invitation.")
+@in_cli_language
 def clinic_create(slug: str, name: str, phone: str | None, open_start: bool) -> None:
     """Create a clinic with its own copy of the built-in question bank."""
     from services.clinics import ClinicError, create_clinic
@@ -41,7 +58,8 @@ def clinic_create(slug: str, name: str, phone: str | None, open_start: bool) -> 
     except ClinicError as exc:
         _fail(str(exc))
     db.session.commit()
-    click.echo(f"Created clinic {clinic.name!r}. Start link: {base_url()}/c/{clinic.slug}")
+    click.echo(_("Created clinic %(name)s. Start link: %(url)s",
+                 name=repr(clinic.name), url=base_url() + "/c/" + clinic.slug))
 
 
 @staff_cli.command("create")
@@ -49,6 +67,7 @@ def clinic_create(slug: str, name: str, phone: str | None, open_start: bool) -> 
 @click.option("--email", required=True, help="The login email.")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="reception or admin.")
 @click.option("--name", default="", help="The person's name.")
+@in_cli_language
 def staff_create(clinic_slug: str, email: str, role: str, name: str) -> None:
     """Create a staff account and print its one-time password."""
     from services.audit import record
@@ -63,45 +82,53 @@ def staff_create(clinic_slug: str, email: str, role: str, name: str) -> None:
     record("staff.create", actor_type="system", actor_label="cli", clinic_id=clinic.id,
            object_type="staff_user", object_id=user.id, detail={"role": role})
     db.session.commit()
-    click.echo(f"Created {role} account {user.email} for {clinic.name}.")
-    click.echo(f"One-time password (shown once; it must be changed at first login): {password}")
-    click.echo(f"Log in at {base_url()}/reception/login")
+    click.echo(_("Created %(role)s account %(email)s for %(clinic)s.",
+                 role=role, email=user.email, clinic=clinic.name))
+    click.echo(_("One-time password (shown once; it must be changed at first login): "
+                 "%(password)s", password=password))
+    click.echo(_("Log in at %(url)s", url=base_url() + "/reception/login"))
 
 
 @demo_cli.command("seed")
+@in_cli_language
 def demo_seed() -> None:
     """Create the demo clinic with sample packets; reset the demo logins (safe to repeat)."""
     from services.demo import seed_demo
 
     result = seed_demo(current_app.config["LINK_LIFETIME_DAYS"])
     url = base_url()
-    click.echo(("Created" if result.created else "Found") + f" the demo clinic {result.clinic.name!r}.")
-    click.echo(f"  Patient start link:   {url}/c/{result.clinic.slug}")
-    click.echo(f"  Invitation link:      {url}/v/{result.invitation_token}")
-    click.echo(f"    (date of birth {result.invitation_dob:%m/%d/%Y})")
-    click.echo(f"  Staff login:          {url}/reception/login")
+    name = repr(result.clinic.name)
+    click.echo(_("Created the demo clinic %(name)s.", name=name) if result.created
+               else _("Found the demo clinic %(name)s.", name=name))
+    click.echo("  " + _("Patient start link: %(url)s", url=url + "/c/" + result.clinic.slug))
+    click.echo("  " + _("Invitation link: %(url)s", url=url + "/v/" + result.invitation_token))
+    click.echo("    " + _("(date of birth %(date)s)", date=result.invitation_dob.strftime("%m/%d/%Y")))
+    click.echo("  " + _("Staff login: %(url)s", url=url + "/reception/login"))
     for email, role, password in result.accounts:
-        click.echo(f"    {role:<10} {email}  password: {password}")
-    click.echo("  (Demo passwords and the invitation link are new each time this runs.)")
+        click.echo("    " + _("%(role)s %(email)s  password: %(password)s",
+                               role=role.ljust(10), email=email, password=password))
+    click.echo("  " + _("(Demo passwords and the invitation link are new each time this runs.)"))
 
 
 @retention_cli.command("purge")
+@in_cli_language
 def retention_purge() -> None:
     """Delete packets and appointments older than each clinic keeps them; say how many."""
     from services.retention import LOGIN_RECORDS_DAYS, purge, purge_login_records
 
     results = purge()
     old = purge_login_records()
-    click.echo(f"Deleted {old} staff session and login attempt record(s) older than "
-               f"{LOGIN_RECORDS_DAYS} days.")
+    click.echo(_("Deleted %(n)d staff session and login attempt record(s) older than "
+                 "%(days)d days.", n=old, days=LOGIN_RECORDS_DAYS))
     if not results:
-        click.echo("No clinics.")
+        click.echo(_("No clinics."))
     for result in results:
-        click.echo(
-            f"{result.clinic.slug}: deleted {result.packets} packet(s) and "
-            f"{result.appointments} appointment(s) older than "
-            f"{result.clinic.retention_days} days after the visit."
-        )
+        click.echo(_(
+            "%(clinic)s: deleted %(packets)d packet(s) and %(appointments)d appointment(s) "
+            "older than %(days)d days after the visit.", clinic=result.clinic.slug,
+            packets=result.packets, appointments=result.appointments,
+            days=result.clinic.retention_days,
+        ))
 
 
 def register(app: Flask) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from extensions import db
@@ -57,15 +59,23 @@ def invite_staff(admin: StaffUser, email: str, name: str, role: str,
     return user, password
 
 
+#: What an admin may not do to their own account, as the message says it.
+SELF_ACTIONS = {
+    "role": _l("You can't change the role of your own account. Ask another admin."),
+    "disable": _l("You can't disable your own account. Ask another admin."),
+    "password": _l("You can't reset the password of your own account. Ask another admin."),
+}
+
+
 def _not_self(admin: StaffUser, user: StaffUser, what: str) -> None:
     if admin.id == user.id:
-        raise AdminError(f"You can't {what} your own account. Ask another admin.")
+        raise AdminError(str(SELF_ACTIONS[what]))
 
 
 def change_role(admin: StaffUser, user: StaffUser, role: str, ip: str | None = None) -> None:
     if role not in ROLES:
-        raise AdminError("Choose reception or admin.")
-    _not_self(admin, user, "change the role of")
+        raise AdminError(_("Choose reception or admin."))
+    _not_self(admin, user, "role")
     if user.role == role:
         return
     old, user.role = user.role, role
@@ -99,7 +109,7 @@ def reset_totp(admin: StaffUser, user: StaffUser, ip: str | None = None) -> None
 
 def reset_password(admin: StaffUser, user: StaffUser, ip: str | None = None) -> str:
     """A new one-time password (shown once); the old password and sessions stop working."""
-    _not_self(admin, user, "reset the password of")
+    _not_self(admin, user, "password")
     password = one_time_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True

@@ -6,6 +6,7 @@ import re
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from content.question_bank import QUESTIONS, TOPICS
 from extensions import db
@@ -22,10 +23,10 @@ class ClinicError(ValueError):
 
 def check_slug(slug: str) -> str:
     if not SLUG_RE.match(slug or ""):
-        raise ClinicError(
+        raise ClinicError(_(
             "The slug must be 1-40 lower-case letters, digits or dashes, "
             "starting and ending with a letter or digit (for example: riverside-spine)."
-        )
+        ))
     return slug
 
 
@@ -34,9 +35,9 @@ def create_clinic(slug: str, name: str, **settings: object) -> Clinic:
     check_slug(slug)
     name = (name or "").strip()
     if not name or len(name) > 120:
-        raise ClinicError("The clinic name must be 1-120 characters.")
+        raise ClinicError(_("The clinic name must be 1-120 characters."))
     if db.session.scalar(db.select(Clinic.id).filter_by(slug=slug)) is not None:
-        raise ClinicError(f"A clinic with the slug {slug!r} already exists.")
+        raise ClinicError(_("A clinic with the slug %(slug)s already exists.", slug=repr(slug)))
     clinic = Clinic(slug=slug, name=name, **settings)
     db.session.add(clinic)
     db.session.flush()
@@ -85,7 +86,7 @@ def copy_builtin_bank(clinic: Clinic) -> None:
 def get_clinic(slug: str) -> Clinic:
     clinic = db.session.scalar(db.select(Clinic).filter_by(slug=slug))
     if clinic is None:
-        raise ClinicError(f"There is no clinic with the slug {slug!r}.")
+        raise ClinicError(_("There is no clinic with the slug %(slug)s.", slug=repr(slug)))
     return clinic
 
 
@@ -93,7 +94,8 @@ def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ClinicError(f"{email!r} is not a valid email address: {exc}") from None
+        raise ClinicError(_("%(email)s is not a valid email address: %(reason)s",
+                            email=repr(email), reason=str(exc))) from None
 
 
 def create_staff(
@@ -101,10 +103,10 @@ def create_staff(
 ) -> tuple[StaffUser, str]:
     """Make a staff account with a one-time password, returned once (the caller commits)."""
     if role not in ROLES:
-        raise ClinicError(f"The role must be one of: {', '.join(ROLES)}.")
+        raise ClinicError(_("The role must be one of: %(roles)s.", roles=", ".join(ROLES)))
     email = normalise_email(email)
     if db.session.scalar(db.select(StaffUser.id).filter_by(email=email)) is not None:
-        raise ClinicError(f"An account for {email} already exists.")
+        raise ClinicError(_("An account for %(email)s already exists.", email=email))
     password = one_time_password()
     user = StaffUser(
         clinic=clinic,

@@ -124,6 +124,19 @@ def in_language(language: str):
     return force_locale(valid(language) or DEFAULT_LANGUAGE)
 
 
+def cli_language() -> str:
+    """The language of the command line's messages, from the environment as gettext reads it
+    (LANGUAGE, LC_ALL, LC_MESSAGES, LANG: `LANG=es_US.UTF-8 flask ...` speaks Spanish)."""
+    import os
+
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for value in (os.environ.get(name) or "").split(":"):
+            language = value.split(".")[0].split("_")[0].lower()
+            if language in LANGUAGES:
+                return language
+    return DEFAULT_LANGUAGE
+
+
 def language_name(language: str | None) -> str:
     """The language's name in the page's language ("Spanish" / "español")."""
     names = {"en": _("English"), "es": _("Spanish")}

@@ -49,3 +49,14 @@ def test_the_catalogue_check_reports_missing_and_new_messages(tmp_path, monkeypa
     assert "Skip to main content" in report.not_in_catalogue
     assert "Get ready for your visit" in report.missing
     assert not report.ok
+
+
+def test_the_reading_ease_script_prints_figures_for_both_languages():
+    result = subprocess.run(
+        [sys.executable, "scripts/reading_ease.py", "--page", "/c/riverside"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "F-Huerta" in result.stdout and "/c/riverside" in result.stdout
+    line = next(row for row in result.stdout.splitlines() if row.startswith("/c/riverside"))
+    assert len(line.split()) == 6  # page, words and Flesch in English, words and two in Spanish

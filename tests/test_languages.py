@@ -233,3 +233,16 @@ def test_patient_sees_the_spanish_bank_with_english_where_missing(client, clinic
     assert "¿Qué va a revisar el médico?" in html
     assert "Only in English, for now" in html
     assert "Falta el español" not in html and "Spanish missing" not in html
+
+
+def test_the_command_line_speaks_the_environment_language(runner, app):
+    spanish = {"LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": "es_US.UTF-8"}
+    english = {**spanish, "LANG": "C.UTF-8"}
+    args = ["clinic", "create", "--slug", "sur", "--name", "Clínica del Sur"]
+    result = runner.invoke(args=args, env=spanish)
+    assert result.exit_code == 0, result.output
+    assert "Se creó la clínica 'Clínica del Sur'. Enlace de inicio:" in result.output
+    again = runner.invoke(args=args, env=spanish)
+    assert again.exit_code != 0 and "Ya existe una clínica con el identificador 'sur'" in again.output
+    again = runner.invoke(args=args, env=english)
+    assert "A clinic with the slug 'sur' already exists." in again.output

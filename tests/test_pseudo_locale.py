@@ -75,6 +75,10 @@ class TextCollector(HTMLParser):
         for name, value in attrs:
             if name in VISIBLE_ATTRIBUTES and value:
                 self.attributes.append(value)
+            elif name.startswith("data-") and value and (" " in value or value[:1].isupper()):
+                # Words the page's script shows later (CSP: no inline script, so the
+                # server hands them over in data- attributes).
+                self.attributes.append(value)
         if tag == "input" and values.get("type") in ("submit", "button") and values.get("value"):
             self.attributes.append(values["value"])
 
@@ -253,6 +257,8 @@ def test_the_checker_sees_a_hard_coded_word():
     assert untranslated('<p>⟦Call <a href="tel:911">911</a> now.⟧</p>', []) == []
     assert untranslated('<button aria-label="Close">x</button>', []) == ["Close"]
     assert untranslated("<script>var a = 'hello';</script><p>⟦Hi⟧</p>", []) == []
+    assert untranslated('<p data-saved="Saved now" data-copy="link-1">⟦Hi⟧</p>', []) == [
+        "Saved now"]
 
 
 def test_patient_pages_show_only_translated_words(pseudo_app, world):
