@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -62,6 +63,10 @@ ROLES = ("reception", "admin")
 PACKET_STATUSES = ("draft", "submitted", "reviewed")
 APPOINTMENT_STATUSES = ("scheduled", "cancelled")
 LINK_KINDS = ("invitation", "resume")
+#: Where a patient record came from: booked by reception, made when a patient started a
+#: packet without an invitation (until reception matches it), or made by the migration that
+#: introduced patients (one per packet that existed then).
+PATIENT_ORIGINS = ("reception", "self_start", "migrated")
 HISTORY_KINDS = ("condition", "test", "surgery_injury", "allergy")
 TREATMENT_EFFECTS = ("helped", "no_change", "worse", "unsure")
 QUESTION_SOURCES = ("bank", "own", "suggested")
@@ -141,6 +146,42 @@ class Clinic(db.Model):
 
     def __repr__(self) -> str:
         return f"<Clinic {self.slug}>"
+
+
+class Patient(db.Model):
+    """A person a clinic sees, visit after visit: owns their appointments, packets and diary.
+
+    Two records are never merged by the app on its own: matching a self-started packet to
+    an existing patient is a staff member's decision (`PatientMatch`).
+    """
+
+    __tablename__ = "patient"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120), default="")
+    #: None only for a self-started patient who has not typed it yet.
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    #: Issue 12 (mail) keeps the recipient on the appointment for now; this takes over later.
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: The clinic's own record number (MRN), unique within the clinic when given.
+    record_number: Mapped[str | None] = mapped_column(String(40))
+    origin: Mapped[str] = mapped_column(String(20), default="reception")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    clinic: Mapped[Clinic] = relationship()
+    packets: Mapped[list[Packet]] = relationship(back_populates="patient")
+    appointments: Mapped[list[Appointment]] = relationship(back_populates="patient")
+
+    __table_args__ = (
+        CheckConstraint(_in("origin", PATIENT_ORIGINS), name="origin_valid"),
+        UniqueConstraint("clinic_id", "record_number", name="uq_patient_clinic_record"),
+        Index("ix_patient_clinic_dob", "clinic_id", "date_of_birth"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Patient {self.id}>"
 
 
 class StaffUser(UserMixin, db.Model):
@@ -225,6 +266,10 @@ class Appointment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    patient_id: Mapped[int] = mapped_column(
+        ForeignKey("patient.id", ondelete="CASCADE"), index=True
+    )
+    #: The name and date of birth as booked (the link's date-of-birth check uses this one).
     patient_name: Mapped[str] = mapped_column(String(120))
     date_of_birth: Mapped[date] = mapped_column(Date)
     #: Clinic wall-clock time.
@@ -238,6 +283,7 @@ class Appointment(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     clinic: Mapped[Clinic] = relationship()
+    patient: Mapped[Patient] = relationship(back_populates="appointments")
     packet: Mapped[Packet | None] = relationship(back_populates="appointment")
     links: Mapped[list[PacketLink]] = relationship(back_populates="appointment")
 
@@ -306,6 +352,8 @@ class Packet(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    #: Whose visit this is; a self-started packet has its own patient until matched.
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
     appointment_id: Mapped[int | None] = mapped_column(
         ForeignKey("appointment.id", ondelete="CASCADE"), unique=True
     )
@@ -349,6 +397,7 @@ class Packet(db.Model):
     )
 
     clinic: Mapped[Clinic] = relationship()
+    patient: Mapped[Patient] = relationship(back_populates="packets")
     appointment: Mapped[Appointment | None] = relationship(back_populates="packet")
     reviewed_by: Mapped[StaffUser | None] = relationship()
     links: Mapped[list[PacketLink]] = relationship(back_populates="packet")
@@ -394,6 +443,7 @@ class Packet(db.Model):
         Index("ix_packet_queue", "clinic_id", "status", "flag_level", "visit_date", "id"),
         Index("ix_packet_clinic_visit", "clinic_id", "visit_date"),
         Index("ix_packet_clinic_updated", "clinic_id", "status", "updated_at"),
+        Index("ix_packet_patient_visit", "patient_id", "visit_date"),
     )
 
     @property
@@ -546,7 +596,10 @@ class SymptomEntry(db.Model):
     __tablename__ = "symptom_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The packet it was logged from.
     packet_id: Mapped[int] = mapped_column(ForeignKey("packet.id", ondelete="CASCADE"))
+    #: Whose diary it is in: entries belong to the patient, across visits.
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id", ondelete="CASCADE"))
     #: When the patient says it was, in their wall-clock time.
     recorded_at: Mapped[datetime] = mapped_column(DateTime)
     pain: Mapped[int] = mapped_column(Integer)
@@ -584,6 +637,7 @@ class SymptomEntry(db.Model):
             name="stiffness_range",
         ),
         Index("ix_symptom_entry_packet_recorded", "packet_id", "recorded_at"),
+        Index("ix_symptom_entry_patient_recorded", "patient_id", "recorded_at"),
     )
 
 
@@ -744,6 +798,37 @@ class SafetyCallEvent(db.Model):
 @event.listens_for(SafetyCallEvent, "before_update")
 def _call_events_are_append_only(mapper: Any, connection: Any, target: SafetyCallEvent) -> None:
     raise RuntimeError("Safety call events are append-only")
+class PatientMatch(db.Model):
+    """A staff member's decision that a self-started packet belongs to an existing patient.
+
+    The packet (with its diary entries) moved from `from_patient` to `to_patient`; undoing
+    moves it back and keeps this row, with who undid it and when.
+    """
+
+    __tablename__ = "patient_match"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    packet_id: Mapped[int] = mapped_column(ForeignKey("packet.id", ondelete="CASCADE"), index=True)
+    #: The patient record the packet was started under.
+    from_patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patient.id", ondelete="SET NULL")
+    )
+    to_patient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("patient.id", ondelete="SET NULL")
+    )
+    matched_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    undone_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    from_patient: Mapped[Patient | None] = relationship(foreign_keys=[from_patient_id])
+    to_patient: Mapped[Patient | None] = relationship(foreign_keys=[to_patient_id])
+    matched_by: Mapped[StaffUser | None] = relationship(foreign_keys=[matched_by_id])
 
 
 class AuditEvent(db.Model):
@@ -780,3 +865,19 @@ class AuditEvent(db.Model):
 @event.listens_for(AuditEvent, "before_delete")
 def _audit_is_append_only(mapper: Any, connection: Any, target: AuditEvent) -> None:
     raise RuntimeError("The audit log is append-only")
+
+
+@event.listens_for(SymptomEntry, "before_insert")
+def _entry_joins_the_packets_diary(mapper: Any, connection: Any, target: SymptomEntry) -> None:
+    """An entry logged in a packet goes into that packet's patient's diary.
+
+    Entries are made through `packet.symptom_entries`; the patient is the packet's at the
+    moment of logging (matching a packet later moves its entries with it).
+    """
+    if target.patient_id is not None:
+        return
+    if target.packet is not None and target.packet.patient_id is not None:
+        target.patient_id = target.packet.patient_id
+    elif target.packet_id is not None:
+        target.patient_id = connection.scalar(
+            select(Packet.patient_id).where(Packet.id == target.packet_id))

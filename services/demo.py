@@ -22,6 +22,7 @@ from models import (
     Medication,
     Packet,
     PacketQuestion,
+    Patient,
     SafetyAnswer,
     StaffUser,
     SymptomEntry,
@@ -86,6 +87,7 @@ def seed_demo(link_lifetime_days: int = 120, today: date | None = None) -> DemoR
     if invited is None:
         invited = Appointment(
             clinic=clinic,
+            patient=Patient(clinic=clinic, name=INVITED_NAME, date_of_birth=INVITED_DOB),
             patient_name=INVITED_NAME,
             date_of_birth=INVITED_DOB,
             scheduled_for=datetime.combine(today + timedelta(days=6), time(10, 30)),
@@ -125,8 +127,10 @@ def _seed_packets(clinic: Clinic, today: date) -> None:
     now = utcnow()
     for name, dob, days_ahead, doctor, status, flag in _PATIENTS:
         visit = datetime.combine(today + timedelta(days=days_ahead), time(9 + days_ahead, 0))
+        patient = Patient(clinic=clinic, name=name, date_of_birth=dob)
         appointment = Appointment(
             clinic=clinic,
+            patient=patient,
             patient_name=name,
             date_of_birth=dob,
             scheduled_for=visit,
@@ -134,6 +138,7 @@ def _seed_packets(clinic: Clinic, today: date) -> None:
         )
         packet = Packet(
             clinic=clinic,
+            patient=patient,
             appointment=appointment,
             status=status,
             patient_name=name,

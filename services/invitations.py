@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from extensions import db
-from models import Appointment, PacketLink, StaffUser, utcnow
+from models import Appointment, PacketLink, Patient, StaffUser, utcnow
+from services import patients
 from services.audit import record
 from services.queue import MAX_ID
 from services.tokens import create_invitation
@@ -40,11 +41,27 @@ def create_appointment(
     scheduled_for: datetime,
     doctor: str,
     lifetime_days: int,
+    patient: Patient | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    record_number: str | None = None,
     ip: str | None = None,
 ) -> tuple[Appointment, str]:
-    """Book an appointment and make its invitation; returns the token (shown once)."""
+    """Book an appointment and make its invitation; returns the token (shown once).
+
+    For `patient` when reception chose an existing one, else for a new patient record.
+    """
+    if patient is None:
+        patient = patients.new_patient(
+            user.clinic_id, name=patient_name, date_of_birth=date_of_birth, phone=phone,
+            email=email, record_number=record_number,
+        )
+        record("patient.create", actor=user, object_type="patient", object_id=patient.id, ip=ip)
+    else:
+        patients.fill_in(patient, phone=phone, email=email, record_number=record_number)
     appointment = Appointment(
         clinic_id=user.clinic_id,
+        patient_id=patient.id,
         patient_name=patient_name.strip(),
         date_of_birth=date_of_birth,
         scheduled_for=scheduled_for,
@@ -55,7 +72,7 @@ def create_appointment(
     db.session.flush()
     _, token = create_invitation(appointment, lifetime_days)
     record("invitation.create", actor=user, object_type="appointment",
-           object_id=appointment.id, ip=ip)
+           object_id=appointment.id, ip=ip, detail={"patient": patient.id})
     db.session.commit()
     return appointment, token
 

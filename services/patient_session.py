@@ -17,7 +17,7 @@ from flask import g, has_app_context
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import Clinic, DobAttempt, Packet, PacketLink, utcnow
+from models import Clinic, DobAttempt, Packet, PacketLink, Patient, utcnow
 from services import audit
 from services.i18n import SESSION_KEY
 from services.tokens import create_resume_link, link_state
@@ -38,7 +38,10 @@ class Started:
 
 def start_packet(clinic: Clinic, lifetime_days: int) -> Started:
     """Make a self-started packet and its private resume link (the caller commits)."""
-    packet = Packet(clinic=clinic, status="draft", version=1)
+    # A record of its own until reception matches it: nobody else's data is ever shown
+    # to a patient who came in without an invitation.
+    patient = Patient(clinic_id=clinic.id, origin="self_start")
+    packet = Packet(clinic=clinic, patient=patient, status="draft", version=1)
     db.session.add(packet)
     db.session.flush()
     link, token, code = create_resume_link(packet, lifetime_days)
@@ -132,6 +135,7 @@ def packet_for_link(link: PacketLink) -> Packet:
     if appointment.packet is None:
         packet = Packet(
             clinic_id=link.clinic_id,
+            patient_id=appointment.patient_id,
             appointment_id=appointment.id,
             patient_name=appointment.patient_name,
             date_of_birth=appointment.date_of_birth,

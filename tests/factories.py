@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from extensions import db
-from models import Appointment, Clinic, Packet, StaffUser
+from models import Appointment, Clinic, Packet, Patient, StaffUser
 from services.clinics import create_clinic
 from services.passwords import hash_password
 
@@ -35,11 +35,28 @@ def make_staff(
     return user
 
 
-def make_appointment(clinic: Clinic, days_ahead: int = 7, **fields) -> Appointment:
-    fields.setdefault("patient_name", "Sam Patient")
-    fields.setdefault("date_of_birth", date(1980, 6, 15))
+def make_patient(clinic: Clinic, name: str = "Sam Patient", date_of_birth: date | None = None,
+                 **fields) -> Patient:
+    fields.setdefault("origin", "reception")
+    patient = Patient(clinic=clinic, name=name,
+                      date_of_birth=date_of_birth or date(1980, 6, 15), **fields)
+    db.session.add(patient)
+    db.session.commit()
+    return patient
+
+
+def make_appointment(clinic: Clinic, days_ahead: int = 7, patient: Patient | None = None,
+                     **fields) -> Appointment:
+    """An appointment, for `patient` or for a new patient with the name and DOB given."""
+    fields.setdefault("patient_name", patient.name if patient else "Sam Patient")
+    fields.setdefault("date_of_birth",
+                      patient.date_of_birth if patient else date(1980, 6, 15))
     fields.setdefault("doctor", "Dr. Example")
+    if patient is None:
+        patient = Patient(clinic=clinic, name=fields["patient_name"],
+                          date_of_birth=fields["date_of_birth"])
     appointment = Appointment(
+        patient=patient,
         clinic=clinic,
         scheduled_for=datetime.combine(date.today() + timedelta(days=days_ahead),
                                        datetime.min.time()).replace(hour=10),
@@ -50,10 +67,16 @@ def make_appointment(clinic: Clinic, days_ahead: int = 7, **fields) -> Appointme
     return appointment
 
 
-def make_packet(clinic: Clinic, appointment: Appointment | None = None, **fields) -> Packet:
+def make_packet(clinic: Clinic, appointment: Appointment | None = None,
+                patient: Patient | None = None, **fields) -> Packet:
+    """A packet: the appointment's patient's, `patient`'s, or a self-started one's own."""
     fields.setdefault("patient_name", appointment.patient_name if appointment else "Sam Patient")
     fields.setdefault("date_of_birth", appointment.date_of_birth if appointment else None)
-    packet = Packet(clinic=clinic, appointment=appointment, **fields)
+    if patient is None:
+        patient = appointment.patient if appointment else Patient(
+            clinic=clinic, name=fields["patient_name"], date_of_birth=fields["date_of_birth"],
+            origin="self_start")
+    packet = Packet(clinic=clinic, appointment=appointment, patient=patient, **fields)
     db.session.add(packet)
     db.session.commit()
     return packet

@@ -60,6 +60,12 @@ ACCESS = {
     "reception.unlock": "staff",
     "reception.cancel": "staff",
     "reception.safety_call": "staff",
+    # Patient records: find, view, and match a self-started packet (every view audited).
+    "reception.patient_search": "staff",
+    "reception.patient": "staff",
+    "reception.match": "staff",
+    "reception.confirm_match": "staff",
+    "reception.undo_match": "staff",
     "admin.index": "admin",
     "admin.staff": "admin",
     "admin.new_staff": "admin",
@@ -159,6 +165,7 @@ def world(app):
         "medication_id": draft.medications[0].id, "treatment_id": draft.treatments[0].id,
         "entry_id": draft.symptom_entries[0].id, "question_row_id": draft.questions[0].id,
         "call_id": call.id,
+        "patient_id": packet.patient_id,
     }
     return {"values": values, "reception": reception, "admin": admin, "outsider": outsider,
             "draft": draft, "draft_link": link}

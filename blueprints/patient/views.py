@@ -9,7 +9,7 @@ from blueprints.patient import bp
 from blueprints.patient.common import STEPS, after_save, conflict, render_step, stamp
 from blueprints.patient.forms import ContactPhoneForm, DeleteForm, VisitForm
 from extensions import db
-from services import packets
+from services import packets, patients
 from services import patient_session as ps
 from services.tokens import format_code
 
@@ -105,6 +105,7 @@ def visit():
             packet.date_of_birth = form.date_of_birth.data
             packet.visit_date = form.visit_date.data
             packet.doctor = form.doctor.data or ""
+            patients.mirror_self_started(packet)
         packet.reason_prompts = list(form.reason_prompts.data or [])
         packet.reason = form.reason.data or ""
         packet.hopes = form.hopes.data or ""

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     Optional,
@@ -80,6 +81,21 @@ class NoteForm(StaffForm):
     )
 
 
+class PatientSearchForm(StaffForm):
+    """Finding a patient: a GET that changes nothing, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or record number"), validators=[Length(max=120)],
+                    render_kw={"type": "search", "autocomplete": "off"})
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+
+    def validate_q(self, field: StringField) -> None:
+        if not (field.data or "").strip() and not self.date_of_birth.data:
+            raise ValidationError(_l("Type a name or record number, or a date of birth."))
+
+
 class ActionForm(StaffForm):
     """A button that changes something: only the CSRF token travels."""
 
@@ -104,11 +120,34 @@ class AppointmentForm(StaffForm):
         _l("Doctor"),
         validators=[DataRequired(_l("Enter the doctor's name.")), Length(max=120)],
     )
+    record_number = StringField(
+        _l("Clinic record number"),
+        description=_l("Finds the patient's earlier visits."),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"autocomplete": "off"},
+    )
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)],
+                        render_kw={"autocomplete": "off", "type": "tel"})
+    email = StringField(
+        _l("Email"),
+        validators=[Optional(), Length(max=254), Email(_l("Enter an email like name@example.com."))],
+        render_kw={"autocomplete": "off", "type": "email"},
+    )
+    #: Which patient this visit is for: an id from the matches shown, or "new".
+    patient_choice = HiddenField()
 
     def __init__(self, *args, today: date | None = None, now: datetime | None = None, **kw):
         super().__init__(*args, **kw)
         self._today = today or date.today()
         self._now = now or datetime.now()
+
+    def chosen_patient_id(self) -> int | None:
+        """The existing patient reception picked, if it picked one."""
+        value = (self.patient_choice.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 11 else None
+
+    def chose_new(self) -> bool:
+        return (self.patient_choice.data or "").strip() == "new"
 
     def validate_date_of_birth(self, field: DateField) -> None:
         if field.data and not (EARLIEST_BIRTH <= field.data < self._today):

@@ -26,12 +26,13 @@ from blueprints.reception.forms import (
     ActionForm,
     AppointmentForm,
     NoteForm,
+    PatientSearchForm,
     QueueFilterForm,
     SafetyCallForm,
 )
 from extensions import db
-from models import Appointment, Packet, utcnow
-from services import invitations, review, safety_calls
+from models import Appointment, Packet, Patient, utcnow
+from services import invitations, patients, review, safety_calls
 from services import queue as queue_service
 from services.flags import packet_flags
 from services.formatting import format_zoned
@@ -187,6 +188,7 @@ def _render_packet(packet: Packet, status: int = 200, **forms):
         now=utcnow(),
         back=back,
         back_url=queue_url(back),
+        record=patients.record_box(packet),
     )
     # Audited after rendering from the rows loaded in one go (the commit expires them),
     # and before anything is shown: no audit row, no page.
@@ -298,24 +300,125 @@ def appointments():
     )
 
 
+def _patient_or_404(patient_id: int) -> Patient:
+    patient = patients.patient_for_staff(patient_id, current_user)
+    if patient is None:
+        abort(404)
+    return patient
+
+
 @bp.route("/appointments/new", methods=["GET", "POST"])
 def new_appointment():
-    """Book an appointment and make its personal link."""
+    """Book an appointment for an existing patient (offered first when one matches) or a new one."""
     now = _clinic_now()
     form = AppointmentForm(today=now.date(), now=now)
+    chosen = None
+    if request.method == "GET" and request.args.get("patient", "").isdigit():
+        chosen = _patient_or_404(int(request.args["patient"]))
+        form = AppointmentForm(formdata=None, today=now.date(), now=now, data={
+            "patient_name": chosen.name, "date_of_birth": chosen.date_of_birth,
+            "record_number": chosen.record_number, "phone": chosen.phone,
+            "email": chosen.email, "patient_choice": str(chosen.id)})
+        patients.record_history_view(chosen, current_user, ip=_ip())
+    matches: list[Patient] = []
     if form.validate_on_submit():
-        appointment, token = invitations.create_appointment(
-            current_user,
-            patient_name=form.patient_name.data,
-            date_of_birth=form.date_of_birth.data,
-            scheduled_for=form.scheduled_for(),
-            doctor=form.doctor.data,
-            lifetime_days=current_app.config["LINK_LIFETIME_DAYS"],
-            ip=_ip(),
-        )
-        session[SHOW_ONCE] = {"id": appointment.id, "token": token}
-        return redirect(url_for("reception.invitation", appointment_id=appointment.id), 303)
-    return render_template("reception/new_appointment.html", form=form)
+        chosen_id = form.chosen_patient_id()
+        chosen = _patient_or_404(chosen_id) if chosen_id is not None else None
+        if chosen is None and not form.chose_new():
+            matches = patients.candidates(
+                current_user.clinic_id, name=form.patient_name.data,
+                date_of_birth=form.date_of_birth.data, record_number=form.record_number.data)
+        if chosen is None and not matches and patients.record_number_taken(
+                current_user.clinic_id, form.record_number.data):
+            form.record_number.errors.append(
+                _("Another patient has this record number. Check it, or leave it empty."))
+        elif chosen is not None or not matches:
+            appointment, token = invitations.create_appointment(
+                current_user,
+                patient=chosen,
+                patient_name=form.patient_name.data,
+                date_of_birth=form.date_of_birth.data,
+                scheduled_for=form.scheduled_for(),
+                doctor=form.doctor.data,
+                phone=form.phone.data,
+                email=form.email.data,
+                record_number=form.record_number.data,
+                lifetime_days=current_app.config["LINK_LIFETIME_DAYS"],
+                ip=_ip(),
+            )
+            session[SHOW_ONCE] = {"id": appointment.id, "token": token}
+            return redirect(url_for("reception.invitation", appointment_id=appointment.id), 303)
+        for match in matches:
+            patients.record_history_view(match, current_user, ip=_ip())
+    return render_template("reception/new_appointment.html", form=form, chosen=chosen,
+                           matches=[(m, patients.visits(m)) for m in matches])
+
+
+@bp.get("/patients")
+def patient_search():
+    """Find a patient by name, date of birth or record number."""
+    form = PatientSearchForm(request.args)
+    found = []
+    if request.args and form.validate():
+        found = patients.search(current_user.clinic_id, form.q.data, form.date_of_birth.data)
+        for patient in found:
+            patients.record_history_view(patient, current_user, ip=_ip(), action="patient.find")
+    return render_template("reception/patients.html", form=form, found=found,
+                           searched=bool(request.args))
+
+
+@bp.get("/patients/<int:patient_id>")
+def patient(patient_id: int):
+    """Show a patient's record and visits (every view is audited)."""
+    patient = _patient_or_404(patient_id)
+    page = render_template("reception/patient.html", patient=patient,
+                           visits=patients.visits(patient),
+                           diary_size=patients.diary_size(patient))
+    patients.record_history_view(patient, current_user, ip=_ip())
+    return page
+
+
+@bp.get("/packets/<int:packet_id>/match")
+def match(packet_id: int):
+    """Compare a self-started packet with patients who may be the same person."""
+    packet = _packet_or_404(packet_id)
+    matchable = patients.can_match(packet)
+    found = patients.match_candidates(packet) if matchable else []
+    page = render_template("reception/match.html", packet=packet, action_form=ActionForm(),
+                           matchable=matchable, found=[(p, patients.visits(p)) for p in found])
+    for candidate in found:
+        patients.record_history_view(candidate, current_user, ip=_ip())
+    return page
+
+
+@bp.post("/packets/<int:packet_id>/match/<int:patient_id>")
+def confirm_match(packet_id: int, patient_id: int):
+    """Confirm that a self-started packet is this patient's: it joins their record."""
+    packet = _packet_or_404(packet_id)
+    target = _patient_or_404(patient_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        patients.match(packet, target, current_user, ip=_ip())
+    except patients.CannotMatch:
+        flash(_("That packet can't be matched to that patient."), "warning")
+        return redirect(url_for("reception.packet", packet_id=packet.id), 303)
+    flash(_("The packet is now on %(name)s's record. You can undo this on the packet page.",
+            name=target.name or _("the patient")), "success")
+    return redirect(url_for("reception.packet", packet_id=packet.id), 303)
+
+
+@bp.post("/packets/<int:packet_id>/unmatch")
+def undo_match(packet_id: int):
+    """Undo a match: the packet goes back to the record it was started with."""
+    packet = _packet_or_404(packet_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if patients.undo_match(packet, current_user, ip=_ip()):
+        flash(_("The match is undone. The packet is on its own record again."), "success")
+    else:
+        flash(_("There is no match to undo."), "warning")
+    return redirect(url_for("reception.packet", packet_id=packet.id), 303)
 
 
 @bp.get("/appointments/<int:appointment_id>/link")

@@ -26,6 +26,7 @@ from models import (
     TreatmentTried,
 )
 from services import packets
+from tests.factories import make_packet
 from tests.patient.conftest import hidden_fields, post_form, start_packet
 
 ALL_NO = {f"q_{q.key}": "no" for q in SAFETY_QUESTIONS}
@@ -131,10 +132,9 @@ def test_the_version_claim_loses_a_race_instead_of_overwriting(app, started):
 
 
 def test_extra_fields_change_nothing(client, started, clinic):
-    other = Packet(clinic_id=clinic.id)
-    db.session.add(other)
-    db.session.commit()
+    other = make_packet(clinic)
     extra = {"status": "reviewed", "flag_level": "3", "clinic_id": "999", "id": "77",
+             "patient_id": str(other.patient_id),
              "packet_id": str(other.id), "appointment_id": "1", "steps_saved": "review",
              "submitted_at": "2020-01-01", "top_rank": "1", "source": "bank"}
     post_form(client, "/p/visit", {"date_of_birth": "1975-02-03", "reason": "x", **extra})
@@ -143,6 +143,7 @@ def test_extra_fields_change_nothing(client, started, clinic):
     packet = refreshed(started.id)
     assert (packet.status, packet.flag_level, packet.clinic_id, packet.id) == (
         "draft", 0, clinic.id, started.id)
+    assert packet.patient_id != other.patient_id
     assert packet.submitted_at is None and "review" not in packet.steps_saved
     assert packet.medications[0].packet_id == started.id
     question = packet.questions[0]
