@@ -113,7 +113,7 @@ def demo_seed() -> None:
 @retention_cli.command("purge")
 @in_cli_language
 def retention_purge() -> None:
-    """Delete packets and appointments older than each clinic keeps them; say how many."""
+    """Delete patients whose last visit is older than each clinic keeps them; say how many."""
     from services.retention import LOGIN_RECORDS_DAYS, purge, purge_login_records
 
     results = purge()
@@ -124,10 +124,10 @@ def retention_purge() -> None:
         click.echo(_("No clinics."))
     for result in results:
         click.echo(_(
-            "%(clinic)s: deleted %(packets)d packet(s) and %(appointments)d appointment(s) "
-            "older than %(days)d days after the visit.", clinic=result.clinic.slug,
-            packets=result.packets, appointments=result.appointments,
-            days=result.clinic.retention_days,
+            "%(clinic)s: deleted %(patients)d patient(s) with %(packets)d packet(s) and "
+            "%(appointments)d appointment(s), %(days)d days or more after their last visit.",
+            clinic=result.clinic.slug, patients=result.patients, packets=result.packets,
+            appointments=result.appointments, days=result.clinic.retention_days,
         ))
 
 

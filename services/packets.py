@@ -34,7 +34,7 @@ from models import (
     SymptomEntry,
     utcnow,
 )
-from services import audit, safety_calls
+from services import audit, diary, safety_calls
 from services.flags import highest_level, packet_flags, refresh_flag_level
 from services.i18n import bank_wording
 
@@ -87,7 +87,7 @@ def step_content(packet: Packet, step: str) -> Any:
     if step == "treatments":
         return _rows(packet.treatments, "kind", "effect")
     if step == "log":
-        return _rows(packet.symptom_entries, "recorded_at", "pain")
+        return _rows(diary.entries(packet), "recorded_at", "pain")
     if step == "check":
         check = packet.body_check
         if check is None:
@@ -179,7 +179,7 @@ def check_room(packet: Packet, kind: str) -> None:
         "history": len(packet.history_items),
         "medications": len(packet.medications),
         "treatments": len(packet.treatments),
-        "log": len(packet.symptom_entries),
+        "log": len(diary.entries(packet)),
     }[kind]
     if count >= LIMITS[kind]:
         raise ListFull(kind)
@@ -326,7 +326,8 @@ CARRIED_OVER = ("pain", "fatigue", "areas", "where_text", "qualities", "worse_wi
 
 
 def last_entry(packet: Packet) -> SymptomEntry | None:
-    return max(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id), default=None)
+    """The newest entry of the packet's part of the diary."""
+    return max(diary.entries(packet), key=lambda e: (e.recorded_at, e.id), default=None)
 
 
 def new_entry_defaults(packet: Packet, now: datetime) -> dict[str, Any]:

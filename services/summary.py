@@ -14,7 +14,7 @@ The patient's copy (`audience="patient"`) never holds scores or staff notes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
@@ -28,6 +28,7 @@ from content.vocab import FAMILY_HISTORY_QUESTION, MEDICATION_CLASS_BY_KEY, labe
 from content.vocab import HISTORY_KINDS as HISTORY_KIND_TITLES
 from extensions import db
 from models import Packet, SafetyCall, SafetyCallEvent, StaffNote, SymptomEntry
+from services import diary
 from services.chart import body_map, chart_description, pain_fatigue_chart
 from services.flags import packet_flags
 from services.i18n import packet_language
@@ -199,6 +200,10 @@ class Summary:
     safety_calls: list[CallLine] = field(default_factory=list)
     #: The rows behind the log statistics, oldest first, for the CSV and FHIR exports.
     entries: list[SymptomEntry] = field(default_factory=list)
+    #: The diary part covered: entries after the previous visit's day (None: the first
+    #: visit) up to this visit's day (None: open, the newest visit).
+    diary_since: date | None = None
+    diary_until: date | None = None
     #: Safety check answers as (question key, yes?), for FHIR.
     safety_answers: dict[str, bool] = field(default_factory=dict)
     #: The packet's body check row (or None), for FHIR.
@@ -393,7 +398,10 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         raise ValueError("audience is staff or patient")
     _ensure_loaded(packet)
     staff = audience == "staff"
-    entries = sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id or 0))
+    # The packet's part of the patient's diary: since the previous visit, whichever link
+    # the entries were typed from.
+    part = diary.window(packet)
+    entries = diary.entries(packet, part)
     stats = log_stats(entries)
     clinic = packet.clinic
     appointment = packet.appointment
@@ -442,6 +450,8 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         hopes=packet.hopes or "",
         closing_words=packet.closing_words or "",
         entries=entries,
+        diary_since=part.previous.day if part.previous else None,
+        diary_until=(part.end - timedelta(days=1)).date() if part.end else None,
         safety_answers={a.question_key: bool(a.answer) for a in packet.safety_answers},
         body_check=packet.body_check,
         packet=packet,

@@ -107,6 +107,7 @@ ACCESS = {
         "patient.check", "patient.safety", "patient.review", "patient.done",
         "patient.print_view", "patient.keep_link", "patient.leave", "patient.new_link",
         "patient.contact_phone",
+        "patient.diary", "patient.diary_add",
     )},
     # The patient's copy of the summary: only once the packet is sent.
     "patient.summary": "patient_sent",
@@ -285,6 +286,8 @@ def test_no_get_route_changes_anything(app, world):
         Clinic,
         Packet,
         PacketLink,
+        Patient,
+        PatientMatch,
         StaffNote,
         StaffUser,
     )
@@ -294,7 +297,7 @@ def test_no_get_route_changes_anything(app, world):
         return [
             db.session.scalar(db.select(func.count()).select_from(m)) for m in
             (Appointment, Clinic, Packet, PacketLink, StaffNote, StaffUser, ClinicQuestion,
-             SafetyCall)
+             SafetyCall, Patient, PatientMatch, SymptomEntry)
         ] + [db.session.scalars(db.select(Packet.status)).all(),
              db.session.scalars(db.select(PacketLink.revoked_at)).all()]
 
@@ -311,7 +314,7 @@ def test_another_clinics_admin_gets_404_for_every_id(app, world):
     token = csrf_for(client)
     for rule in app.url_map.iter_rules():
         if not ({"packet_id", "appointment_id", "user_id", "topic_id", "question_id",
-                 "object_id", "call_id"} & set(rule.arguments)):
+                 "object_id", "call_id", "patient_id"} & set(rule.arguments)):
             continue
         url = url_for_rule(rule, world["values"])
         if "GET" in rule.methods:

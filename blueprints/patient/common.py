@@ -35,10 +35,11 @@ STEPS: dict[str, tuple[Any, str]] = {
 #: Pages a sent packet still shows; every other page goes to the confirmation.
 READ_ONLY_PAGES = {"patient.done", "patient.print_view", "patient.home", "patient.leave",
                    "patient.summary", "patient.summary_pdf", "patient.summary_csv",
-                   "patient.contact_phone"}
+                   "patient.contact_phone", "patient.diary", "patient.diary_add"}
 #: POSTs allowed after submit: they change no answer (the number the clinic can call
-#: today may still be given, since a "yes" sent may need a call).
-POST_AFTER_SUBMIT = {"patient.leave", "patient.contact_phone"}
+#: today may still be given, since a "yes" sent may need a call; diary entries belong to
+#: the patient and count toward the next visit).
+POST_AFTER_SUBMIT = {"patient.leave", "patient.contact_phone", "patient.diary_add"}
 
 
 @bp.before_request

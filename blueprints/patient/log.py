@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import abort, flash, g, jsonify, redirect, request, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
@@ -28,8 +28,10 @@ from blueprints.patient.forms import (
 )
 from blueprints.patient.lists import full_message
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
+from extensions import db
 from models import FLAG_EMERGENCY, FLAG_URGENT, SymptomEntry
-from services import packets
+from services import diary, packets
+from services.formatting import format_date
 
 ENTRY_FIELDS = ("recorded_at", "pain", "fatigue", "where_text", "qualities", "worse_with",
                 "helped_with", "sleep_hours", "stiffness_minutes", "numbness", "spasms",
@@ -51,6 +53,18 @@ def _entry_form_data(values: dict) -> dict:
     data["rested"] = None if rested is None else ("yes" if rested else "no")
     data.update(area_defaults(values.get("areas"), "areas_"))
     return data
+
+
+def _after_last_visit(packet, form: SymptomEntryForm) -> bool:
+    """An entry dated on or before the last visit would land in that visit's part of the
+    diary, which the doctor has already seen: say so next to the date instead."""
+    day = diary.too_early(packet, form.recorded_at.data)
+    if day is None:
+        return True
+    form.recorded_at.errors = [*form.recorded_at.errors, _(
+        "This is on or before your last visit (%(day)s). Pick a later date and time.",
+        day=format_date(day))]
+    return False
 
 
 def _fill_entry(entry: SymptomEntry, form: SymptomEntryForm) -> None:
@@ -80,16 +94,18 @@ def log():
         packets.commit_step(packet, "log", flags=True)
         return after_save("log")
     form = stamp(SimpleStepForm(formdata=None), packets.step_content(packet, "log"))
-    entries = sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id), reverse=True)
+    part = diary.window(packet)
+    entries = list(reversed(diary.entries(packet, part)))
     return render_step("log", "patient/log.html", form=form, entries=entries,
-                       delete_form=DeleteForm(formdata=None), limit=packets.LIMITS["log"])
+                       delete_form=DeleteForm(formdata=None), limit=packets.LIMITS["log"],
+                       since=part.previous.day if part.previous else None)
 
 
 @bp.route("/log/new", methods=["GET", "POST"])
 def add_entry():
     """Add a log entry, starting from the last one's answers."""
     packet = g.packet
-    if len(packet.symptom_entries) >= packets.LIMITS["log"]:
+    if len(diary.entries(packet)) >= packets.LIMITS["log"]:
         flash(full_message("log"), "error")
         return redirect(url_for("patient.log"), 303)
     if request.method == "GET":
@@ -98,7 +114,7 @@ def add_entry():
         return render_step("log", "patient/entry_form.html", form=form, entry=None,
                            copied=packets.last_entry(packet) is not None)
     form = SymptomEntryForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _after_last_visit(packet, form):
         entry = SymptomEntry()
         _fill_entry(entry, form)
         packet.symptom_entries.append(entry)
@@ -112,7 +128,7 @@ def add_entry():
 def edit_entry(item_id: int):
     """Change a log entry."""
     packet = g.packet
-    entry = packets.child(packet, SymptomEntry, item_id) or abort(404)
+    entry = diary.entry(packet, item_id) or abort(404)
     base = packets.fingerprint(packets.item_content(entry))
     values = {name: getattr(entry, name) for name in (*ENTRY_FIELDS, "rested", "areas")}
     if request.method == "GET":
@@ -120,7 +136,7 @@ def edit_entry(item_id: int):
         form.base.data = base
         return render_step("log", "patient/entry_form.html", form=form, entry=entry)
     form = SymptomEntryForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _after_last_visit(packet, form):
         if form.base.data != base:
             saved = SymptomEntryForm(formdata=None, data=_entry_form_data(values))
             return row_conflict("log", "patient/entry_form.html", form, saved, base, entry=entry)
@@ -135,12 +151,50 @@ def edit_entry(item_id: int):
 def delete_entry(item_id: int):
     """Remove a log entry."""
     packet = g.packet
-    entry = packets.child(packet, SymptomEntry, item_id) or abort(404)
+    entry = diary.entry(packet, item_id) or abort(404)
     if DeleteForm().validate_on_submit():
-        packet.symptom_entries.remove(entry)
+        if entry.packet_id == packet.id:
+            packet.symptom_entries.remove(entry)  # so the flags recomputed no longer see it
+        else:
+            db.session.delete(entry)  # typed from the last visit's link, after sending
         packets.commit_step(packet, None, flags=True)
         flash(_("The entry was removed."), "success")
     return redirect(url_for("patient.log"), 303)
+
+
+# The diary between visits ------------------------------------------------------------
+
+
+@bp.get("/diary", endpoint="diary")
+def diary_page():
+    """After sending: the patient's diary, to keep logging until the next visit."""
+    packet = g.packet
+    if packet.is_editable:
+        return redirect(url_for("patient.log"), 303)
+    return render_template("patient/diary.html", entries=diary.latest(packet.patient_id))
+
+
+@bp.route("/diary/new", methods=["GET", "POST"])
+def diary_add():
+    """Add a diary entry from a sent packet's link; it counts toward the next visit."""
+    packet = g.packet
+    if packet.is_editable:
+        return redirect(url_for("patient.add_entry"), 303)
+    last = diary.latest(packet.patient_id, 1)
+    if request.method == "GET":
+        defaults = {"recorded_at": clinic_now()}
+        if last:
+            defaults.update({n: getattr(last[0], n) for n in packets.CARRIED_OVER})
+        form = SymptomEntryForm(formdata=None, data=_entry_form_data(defaults))
+        return render_template("patient/diary_entry.html", form=form, copied=bool(last))
+    form = SymptomEntryForm()
+    if form.validate_on_submit():
+        entry = SymptomEntry(packet_id=packet.id, patient_id=packet.patient_id)
+        _fill_entry(entry, form)
+        diary.add_between_visits(entry)
+        flash(_("Your entry was saved."), "success")
+        return redirect(url_for("patient.diary"), 303)
+    return render_template("patient/diary_entry.html", form=form, copied=False), 422
 
 
 # Body and symptom check ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from blueprints.patient.common import conflict, render_step, stamp
 from blueprints.patient.forms import AREA_GROUPS, DeleteForm, SubmitForm
 from content import body, vocab
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
-from services import packets
+from services import diary, packets
 
 
 def _missing(packet):
@@ -30,7 +30,7 @@ def answers_context(packet) -> dict:
         "area_labels": {a.key: a.label for a in body.AREAS},
         "safety_questions": SAFETY_QUESTIONS,
         "safety_answers": {a.question_key: a.answer for a in packet.safety_answers},
-        "entries": sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id)),
+        "entries": diary.entries(packet),
         "area_groups": AREA_GROUPS,
         "sss_labels": body.SSS_ITEMS,
         "sss_extras": body.SSS_EXTRAS,

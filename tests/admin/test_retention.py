@@ -5,10 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from extensions import db
-from models import Appointment, AuditEvent, Packet, PacketLink, StaffNote, SymptomEntry, utcnow
+from models import (
+    Appointment,
+    AuditEvent,
+    Packet,
+    PacketLink,
+    Patient,
+    StaffNote,
+    SymptomEntry,
+    utcnow,
+)
 from services.retention import purge
 from services.tokens import create_invitation
-from tests.factories import make_appointment, make_clinic, make_packet
+from tests.factories import make_appointment, make_clinic, make_packet, make_patient
 
 
 def test_purge_deletes_only_what_is_past_retention(app, runner):
@@ -33,8 +42,8 @@ def test_purge_deletes_only_what_is_past_retention(app, runner):
 
     result = runner.invoke(args=["retention", "purge"])
     assert result.exit_code == 0, result.output
-    assert "short: deleted 3 packet(s) and 1 appointment(s)" in result.output
-    assert "long: deleted 0 packet(s) and 0 appointment(s)" in result.output
+    assert "short: deleted 3 patient(s) with 3 packet(s) and 1 appointment(s)" in result.output
+    assert "long: deleted 0 patient(s) with 0 packet(s) and 0 appointment(s)" in result.output
     db.session.expire_all()
     assert all(db.session.get(Packet, i) is None for i in ids)
     assert db.session.scalar(db.select(db.func.count(Packet.id))) == 3
@@ -42,10 +51,36 @@ def test_purge_deletes_only_what_is_past_retention(app, runner):
     assert db.session.scalar(db.select(db.func.count(StaffNote.id))) == 0
     assert db.session.scalar(db.select(db.func.count(SymptomEntry.id))) == 0
     assert db.session.scalar(db.select(db.func.count(PacketLink.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(Patient.id))) == 3
     events = db.session.scalars(db.select(AuditEvent).filter_by(action="retention.purge")).all()
     assert len(events) == 2
     # Running again deletes nothing more.
     assert [r.packets for r in purge()] == [0, 0]
+
+
+def test_a_patient_and_their_diary_go_only_after_their_last_visit(app):
+    clinic = make_clinic("short", "Short Clinic", retention_days=30)
+    returning = make_patient(clinic, "Ana Ortiz")
+    first = make_packet(clinic, make_appointment(clinic, patient=returning, days_ahead=-200),
+                        status="reviewed")
+    first.symptom_entries.append(SymptomEntry(recorded_at=datetime(2026, 1, 1, 9), pain=4))
+    make_packet(clinic, make_appointment(clinic, patient=returning, days_ahead=-5))
+    gone = make_patient(clinic, "Old Olive")
+    make_packet(clinic, make_appointment(clinic, patient=gone, days_ahead=-31))
+    gone.created_at = utcnow() - timedelta(days=300)
+    empty_old = make_patient(clinic, "Emptied By A Match")
+    empty_old.created_at = utcnow() - timedelta(days=60)
+    empty_new = make_patient(clinic, "Booked Today")
+    db.session.commit()
+    [result] = purge()
+    assert (result.patients, result.packets, result.appointments) == (2, 1, 1)
+    db.session.expire_all()
+    assert {p.name for p in db.session.scalars(db.select(Patient))} == {
+        "Ana Ortiz", "Booked Today"}
+    # The returning patient keeps the old visit and its diary: "since last visit" needs them.
+    assert db.session.get(Packet, first.id) is not None
+    assert db.session.scalar(db.select(db.func.count(SymptomEntry.id))) == 1
+    assert empty_new.id
 
 
 def test_purge_with_no_clinics(runner):
