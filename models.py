@@ -70,6 +70,9 @@ PATIENT_ORIGINS = ("reception", "self_start", "migrated")
 HISTORY_KINDS = ("condition", "test", "surgery_injury", "allergy")
 TREATMENT_EFFECTS = ("helped", "no_change", "worse", "unsure")
 QUESTION_SOURCES = ("bank", "own", "suggested")
+#: What the patient said about a row offered from their last visit ("Is this still right?").
+#: A row with no review was typed new this time.
+ROW_REVIEWS = ("kept", "changed", "stopped")
 YES_NO_UNSURE = ("yes", "no", "unsure")
 #: Red-flag levels, highest first; the packet keeps its highest for the queue.
 FLAG_NONE, FLAG_TELL_DOCTOR, FLAG_URGENT, FLAG_EMERGENCY = 0, 1, 2, 3
@@ -376,6 +379,8 @@ class Packet(db.Model):
 
     # Medical history, the parts that are one per packet
     family_fibromyalgia: Mapped[str | None] = mapped_column(String(10))
+    #: "kept" when the answer was confirmed from the last visit, "changed" when it differs.
+    family_review: Mapped[str | None] = mapped_column(String(20))
     history_note: Mapped[str] = mapped_column(Text, default="")
 
     #: The patient's own words for the doctor, shown last on the summary.
@@ -543,10 +548,19 @@ class HistoryItem(db.Model):
     #: The result if known, or any detail.
     detail: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The row of the patient's previous packet this one was offered from, and what the
+    #: patient said about it (ROW_REVIEWS); both empty for a row typed new this time.
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("history_item.id", ondelete="SET NULL")
+    )
+    review: Mapped[str | None] = mapped_column(String(20))
 
     packet: Mapped[Packet] = relationship(back_populates="history_items")
 
-    __table_args__ = (CheckConstraint(_in("kind", HISTORY_KINDS), name="kind_valid"),)
+    __table_args__ = (
+        CheckConstraint(_in("kind", HISTORY_KINDS), name="kind_valid"),
+        CheckConstraint("review IS NULL OR " + _in("review", ROW_REVIEWS), name="review_valid"),
+    )
 
 
 class Medication(db.Model):
@@ -564,9 +578,22 @@ class Medication(db.Model):
     purpose: Mapped[str] = mapped_column(String(200), default="")
     since_text: Mapped[str] = mapped_column(String(100), default="")
     side_effects: Mapped[str] = mapped_column(Text, default="")
+    #: For a medicine stopped since the last visit: about when, and why (patient's words).
+    stopped_when: Mapped[str] = mapped_column(String(100), default="")
+    stopped_why: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The row of the patient's previous packet this one was offered from, and what the
+    #: patient said about it (ROW_REVIEWS); both empty for a row typed new this time.
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("medication.id", ondelete="SET NULL")
+    )
+    review: Mapped[str | None] = mapped_column(String(20))
 
     packet: Mapped[Packet] = relationship(back_populates="medications")
+
+    __table_args__ = (
+        CheckConstraint("review IS NULL OR " + _in("review", ROW_REVIEWS), name="review_valid"),
+    )
 
 
 class TreatmentTried(db.Model):
@@ -584,10 +611,19 @@ class TreatmentTried(db.Model):
     still_doing: Mapped[bool] = mapped_column(Boolean, default=False)
     why_stopped: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    #: The row of the patient's previous packet this one was offered from, and what the
+    #: patient said about it (ROW_REVIEWS); both empty for a row typed new this time.
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("treatment_tried.id", ondelete="SET NULL")
+    )
+    review: Mapped[str | None] = mapped_column(String(20))
 
     packet: Mapped[Packet] = relationship(back_populates="treatments")
 
-    __table_args__ = (CheckConstraint(_in("effect", TREATMENT_EFFECTS), name="effect_valid"),)
+    __table_args__ = (
+        CheckConstraint(_in("effect", TREATMENT_EFFECTS), name="effect_valid"),
+        CheckConstraint("review IS NULL OR " + _in("review", ROW_REVIEWS), name="review_valid"),
+    )
 
 
 class SymptomEntry(db.Model):

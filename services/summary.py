@@ -71,6 +71,20 @@ class QuestionLine:
     top_rank: int | None
 
 
+#: How a row stands against the last visit: key -> words (see `_mark`).
+MARKS = {"kept": "confirmed", "changed": "changed", "stopped": "stopped", None: "new"}
+
+
+def _mark(row, returning: bool) -> tuple[str, str]:
+    """("confirmed"|"changed"|"stopped"|"new", words) for a returning patient, else blank."""
+    if not returning:
+        return "", ""
+    key = MARKS.get(getattr(row, "review", None), "new")
+    words = {"confirmed": _("confirmed"), "changed": _("changed"), "stopped": _("stopped"),
+             "new": _("new")}[key]
+    return key, words
+
+
 @dataclass(frozen=True)
 class MedicationLine:
     name: str
@@ -80,6 +94,11 @@ class MedicationLine:
     purpose: str
     since: str
     side_effects: str
+    #: Against the last visit: confirmed, changed, stopped or new ("" on a first visit).
+    mark_key: str = ""
+    mark: str = ""
+    stopped_when: str = ""
+    stopped_why: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,8 @@ class TreatmentLine:
     effect_key: str
     still_doing: bool
     why_stopped: str
+    mark_key: str = ""
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +119,8 @@ class HistoryLine:
     name: str
     when: str
     detail: str
+    mark_key: str = ""
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -322,7 +345,7 @@ def _call(call: SafetyCall, zone: str | None) -> CallLine:
     )
 
 
-def _medication(m) -> MedicationLine:
+def _medication(m, returning: bool = False) -> MedicationLine:
     drug_class = MEDICATION_CLASS_BY_KEY.get(m.drug_class) if m.drug_class else None
     return MedicationLine(
         name=m.name,
@@ -334,10 +357,14 @@ def _medication(m) -> MedicationLine:
         purpose=m.purpose or "",
         since=m.since_text or "",
         side_effects=m.side_effects or "",
+        mark_key=_mark(m, returning)[0],
+        mark=_mark(m, returning)[1],
+        stopped_when=m.stopped_when or "",
+        stopped_why=m.stopped_why or "",
     )
 
 
-def _treatment(t) -> TreatmentLine:
+def _treatment(t, returning: bool = False) -> TreatmentLine:
     name = t.name if (t.kind == "other" and t.name) else _s(label("treatments", t.kind))
     if t.kind != "other" and t.name:
         name = f"{name} ({t.name})"
@@ -348,13 +375,15 @@ def _treatment(t) -> TreatmentLine:
         effect_key=t.effect,
         still_doing=bool(t.still_doing),
         why_stopped=t.why_stopped or "",
+        mark_key=_mark(t, returning)[0],
+        mark=_mark(t, returning)[1],
     )
 
 
 _HISTORY_VOCAB = {"condition": "conditions", "test": "test_kinds"}
 
 
-def _history(items) -> list[HistoryGroup]:
+def _history(items, returning: bool = False) -> list[HistoryGroup]:
     groups = []
     for kind, title in HISTORY_KIND_TITLES:
         lines = [
@@ -362,6 +391,8 @@ def _history(items) -> list[HistoryGroup]:
                 name=_s(label(_HISTORY_VOCAB[kind], i.name)) if kind in _HISTORY_VOCAB else i.name,
                 when=i.when_text or "",
                 detail=i.detail or "",
+                mark_key=_mark(i, returning)[0],
+                mark=_mark(i, returning)[1],
             )
             for i in items
             if i.kind == kind
@@ -402,6 +433,8 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
     # the entries were typed from.
     part = diary.window(packet)
     entries = diary.entries(packet, part)
+    #: A returning patient: every row is marked against the last visit.
+    returning = part.previous is not None and part.previous.status != "draft"
     stats = log_stats(entries)
     clinic = packet.clinic
     appointment = packet.appointment
@@ -435,9 +468,11 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         chart=pain_fatigue_chart(stats.daily),
         chart_text=chart_description(stats.daily) if stats.entries else "",
         body_map=body_map(stats.area_counts, stats.entries),
-        medications=[_medication(m) for m in sorted(packet.medications, key=lambda m: m.position)],
-        treatments=[_treatment(t) for t in sorted(packet.treatments, key=lambda t: t.position)],
-        history=_history(sorted(packet.history_items, key=lambda h: h.position)),
+        medications=[_medication(m, returning)
+                     for m in sorted(packet.medications, key=lambda m: m.position)],
+        treatments=[_treatment(t, returning)
+                    for t in sorted(packet.treatments, key=lambda t: t.position)],
+        history=_history(sorted(packet.history_items, key=lambda h: h.position), returning),
         history_note=packet.history_note or "",
         family_history=_s(label("family_history", packet.family_fibromyalgia))
         if packet.family_fibromyalgia

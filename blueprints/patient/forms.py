@@ -240,6 +240,40 @@ def make_order_form(questions):
     return OrderForm
 
 
+STOP_LABELS = {
+    "history": _l("Not right any more"),
+    "medication": _l("I stopped it"),
+    "treatment": _l("I stopped it"),
+}
+
+
+def make_last_time_form(found):
+    """"Is this still right?": keep, changed or stopped for each row from last time."""
+
+    class LastTimeForm(PatientForm):
+        pass
+
+    for offer in found.offers:
+        setattr(LastTimeForm, offer.key, RadioField(
+            offer.title, validators=[Optional()],
+            choices=[("kept", _l("Still right")), ("changed", _l("Changed")),
+                     ("stopped", STOP_LABELS[offer.kind])],
+            description=offer.detail or None))
+        if offer.kind == "medication":
+            setattr(LastTimeForm, f"{offer.key}_when", StringField(
+                _l("If you stopped it: about when?"),
+                validators=[Optional(), too_long(SHORT_MAX)]))
+        if offer.kind in ("medication", "treatment"):
+            setattr(LastTimeForm, f"{offer.key}_why", TextAreaField(
+                _l("If you stopped it: why?"), validators=[Optional(), too_long(NOTE_MAX)],
+                render_kw={"rows": 2}))
+    if found.family:
+        LastTimeForm.family = RadioField(
+            _l("Family history of fibromyalgia"), validators=[Optional()],
+            choices=[("kept", _l("Still right")), ("changed", _l("Changed"))])
+    return LastTimeForm
+
+
 class OwnQuestionForm(PatientForm):
     #: A fingerprint of the row as it was when the form was shown (conflicts).
     base = HiddenField()

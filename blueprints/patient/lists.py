@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -25,12 +25,13 @@ from blueprints.patient.forms import (
     SimpleStepForm,
     TreatmentForm,
     make_bank_form,
+    make_last_time_form,
     make_order_form,
 )
 from content import vocab
 from extensions import db
 from models import HistoryItem, Medication, PacketQuestion, TreatmentTried
-from services import packets
+from services import last_time, packets
 from services.suggestions import suggestions_for
 
 FULL = {
@@ -436,3 +437,48 @@ def edit_history(item_id: int):
 def delete_history(item_id: int):
     """Remove a line of your history."""
     return _delete(KINDS["history"], item_id)
+
+
+# Start from last time -----------------------------------------------------------------
+
+#: Where to change a row marked "changed".
+_CHANGE_STEP = {"history": "patient.history", "medication": "patient.medications",
+                "treatment": "patient.treatments"}
+
+
+@bp.route("/last-time", methods=["GET", "POST"], endpoint="last_time")
+def last_time_page():
+    """"Last time you told us… Is this still right?": keep, change or stop each row."""
+    packet = g.packet
+    found = last_time.offers(packet)
+    if not found.waiting:
+        if request.method == "POST":
+            flash(_("That was already saved. Nothing else was changed."), "success")
+        return redirect(url_for("patient.home"), 303)
+    form = make_last_time_form(found)()
+    if form.validate_on_submit():
+        if request.form.get("all_right"):
+            answers, family = last_time.keep_all(found)
+        else:
+            answers = {o.key: last_time.Answer(
+                form[o.key].data or "",
+                (form[f"{o.key}_when"].data or "") if f"{o.key}_when" in form else "",
+                (form[f"{o.key}_why"].data or "") if f"{o.key}_why" in form else "")
+                for o in found.offers}
+            family = form.family.data if "family" in form else None
+        if not last_time.apply(packet, found, answers, family):
+            flash(_("Choose an answer for at least one line, or press “All still right”."),
+                  "error")
+            return render_template("patient/last_time.html", form=form, found=found,
+                                   groups=last_time.history_groups(found.offers)), 422
+        packets.commit_step(packet, None)
+        changed = [o for o in found.offers if answers.get(o.key) and
+                   answers[o.key].choice == "changed"]
+        if changed:
+            flash(_("Saved. Now change the details of what changed."), "success")
+            return redirect(url_for(_CHANGE_STEP[changed[0].kind]), 303)
+        flash(_("Thank you. Saved."), "success")
+        return redirect(url_for("patient.last_time") if last_time.offers(packet).waiting
+                        else url_for("patient.home"), 303)
+    return render_template("patient/last_time.html", form=form, found=found,
+                           groups=last_time.history_groups(found.offers))

@@ -9,7 +9,7 @@ from blueprints.patient import bp
 from blueprints.patient.common import STEPS, after_save, conflict, render_step, stamp
 from blueprints.patient.forms import ContactPhoneForm, DeleteForm, VisitForm
 from extensions import db
-from services import packets, patients
+from services import last_time, packets, patients
 from services import patient_session as ps
 from services.tokens import format_code
 
@@ -28,7 +28,8 @@ def home():
     saved = set(packet.steps_saved or [])
     next_step = next((key for key in STEPS if key not in saved and key != "review"), "review")
     return render_template("patient/home.html", saved=saved, next_step=next_step,
-                           self_started=packet.appointment_id is None, form=DeleteForm())
+                           self_started=packet.appointment_id is None, form=DeleteForm(),
+                           last_time_waiting=last_time.offers(packet).waiting)
 
 
 @bp.get("/keep-link")
