@@ -36,6 +36,7 @@ from content.vocab import (
     TRIGGERS,
     label,
 )
+from services.since import since_lines
 from services.summary import Summary
 
 QUESTIONNAIRE_ID = "visitprep"
@@ -86,6 +87,12 @@ def questionnaire(base_url: str) -> dict[str, Any]:
     areas = [(a.key, a.label) for a in AREAS]
     check_areas = _options(b, "body-areas", areas)
     items = [
+        _q(
+            "since-last-visit",
+            _("Since last visit"),
+            "group",
+            item=[_q("since-last-visit.line", _("What changed"), "string", repeats=True)],
+        ),
         _q(
             "visit",
             _("About the visit"),
@@ -482,6 +489,13 @@ def questionnaire_response(summary: Summary, raw: Any, base_url: str) -> dict[st
     tz = summary.clinic_timezone
     packet = raw
     items: list[dict | None] = [
+        _group(
+            "since-last-visit",
+            _("Since last visit"),
+            [_a("since-last-visit.line", _("What changed"),
+                *[_str(line) for line in since_lines(summary.since, summary.is_staff)])]
+            if summary.since else [],
+        ),
         _group(
             "visit",
             _("About the visit"),

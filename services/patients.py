@@ -178,7 +178,9 @@ class CannotMatch(Exception):
 
 
 def open_match(packet: Packet) -> PatientMatch | None:
-    """The match in force for this packet, if any."""
+    """The match in force for this packet, if any (an invited packet is never matched)."""
+    if packet.appointment_id is not None:
+        return None
     return db.session.scalar(
         select(PatientMatch).where(PatientMatch.packet_id == packet.id,
                                    PatientMatch.undone_at.is_(None))

@@ -33,12 +33,14 @@ from services.chart import body_map, chart_description, pain_fatigue_chart
 from services.flags import packet_flags
 from services.i18n import packet_language
 from services.scoring import Scores, score_body_check
+from services.since import LedgerLine, SinceLastVisit, ledger, since_last_visit
 from services.stats import LogStats, log_stats
 
 AUDIENCES = ("staff", "patient")
 #: Relationships the summary reads; all are loaded by `load_packet`.
 _RELATIONS = (
     "clinic",
+    "patient",
     "appointment",
     "questions",
     "history_items",
@@ -227,6 +229,10 @@ class Summary:
     #: visit) up to this visit's day (None: open, the newest visit).
     diary_since: date | None = None
     diary_until: date | None = None
+    #: "Since last visit" for a returning patient (None on a first visit).
+    since: SinceLastVisit | None = None
+    #: Every medicine and treatment across the patient's visits up to this one.
+    ledger: list[LedgerLine] = field(default_factory=list)
     #: Safety check answers as (question key, yes?), for FHIR.
     safety_answers: dict[str, bool] = field(default_factory=dict)
     #: The packet's body check row (or None), for FHIR.
@@ -260,6 +266,7 @@ def load_options() -> tuple:
     """Eager-load options for everything the summary reads (a fixed number of queries)."""
     return (
         joinedload(Packet.clinic),
+        joinedload(Packet.patient),
         joinedload(Packet.appointment),
         selectinload(Packet.questions),
         selectinload(Packet.history_items),
@@ -491,6 +498,9 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         body_check=packet.body_check,
         packet=packet,
     )
+    if returning:
+        summary.since = since_last_visit(packet, stats, part)
+        summary.ledger = ledger(packet, part)
     if staff:
         zone = clinic.timezone if clinic else None
         summary.notes = [

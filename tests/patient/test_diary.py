@@ -97,7 +97,11 @@ def test_the_staff_summary_says_the_date_range(client, clinic, two_visits):
     login(client, "desk@riverside.example")
     page = client.get(f"/reception/packets/{second.id}").get_data(as_text=True)
     assert "Symptoms since the last visit" in page
-    assert "Diary entries from" in page
+    from services.formatting import format_date
+
+    span = page.split('class="diary-range">')[1].split("</span>")[0]
+    today = format_date(date.today())
+    assert span == f"({today} to {today})"
 
 
 def test_the_log_step_shows_and_edits_the_diary_since_the_last_visit(client, two_visits):
