@@ -386,6 +386,11 @@ class Packet(db.Model):
     #: The patient's own words for the doctor, shown last on the summary.
     closing_words: Mapped[str] = mapped_column(Text, default="")
 
+    #: The visit view's opening card, three short lines to read out at the visit.
+    card_why: Mapped[str] = mapped_column(String(300), default="")
+    card_change: Mapped[str] = mapped_column(String(300), default="")
+    card_question: Mapped[str] = mapped_column(String(300), default="")
+
     #: Step keys the patient has saved at least once.
     steps_saved: Mapped[list[str]] = mapped_column(JSON, default=list)
     #: Highest red-flag level (FLAG_*), kept current on every save for the queue.
@@ -523,6 +528,13 @@ class PacketQuestion(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     #: 1-3 for the "most important today" questions, which lead the summary.
     top_rank: Mapped[int | None] = mapped_column(Integer)
+    #: At the visit, on the patient's phone: ticked when asked, and what the doctor said.
+    asked: Mapped[bool] = mapped_column(Boolean, default=False)
+    doctor_said: Mapped[str] = mapped_column(Text, default="")
+    #: The question of the previous packet this one carries forward ("ask it again").
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("packet_question.id", ondelete="SET NULL")
+    )
 
     packet: Mapped[Packet] = relationship(back_populates="questions")
 

@@ -107,7 +107,7 @@ ACCESS = {
         "patient.check", "patient.safety", "patient.review", "patient.done",
         "patient.print_view", "patient.keep_link", "patient.leave", "patient.new_link",
         "patient.contact_phone",
-        "patient.diary", "patient.diary_add", "patient.last_time",
+        "patient.diary", "patient.diary_add", "patient.last_time", "patient.visit_day",
     )},
     # The patient's copy of the summary: only once the packet is sent.
     "patient.summary": "patient_sent",

@@ -35,11 +35,13 @@ STEPS: dict[str, tuple[Any, str]] = {
 #: Pages a sent packet still shows; every other page goes to the confirmation.
 READ_ONLY_PAGES = {"patient.done", "patient.print_view", "patient.home", "patient.leave",
                    "patient.summary", "patient.summary_pdf", "patient.summary_csv",
-                   "patient.contact_phone", "patient.diary", "patient.diary_add"}
+                   "patient.contact_phone", "patient.diary", "patient.diary_add",
+                   "patient.visit_day"}
 #: POSTs allowed after submit: they change no answer (the number the clinic can call
 #: today may still be given, since a "yes" sent may need a call; diary entries belong to
-#: the patient and count toward the next visit).
-POST_AFTER_SUBMIT = {"patient.leave", "patient.contact_phone", "patient.diary_add"}
+#: the patient and count toward the next visit; the visit view keeps notes of the visit).
+POST_AFTER_SUBMIT = {"patient.leave", "patient.contact_phone", "patient.diary_add",
+                     "patient.visit_day"}
 
 
 @bp.before_request

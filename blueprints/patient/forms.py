@@ -274,6 +274,35 @@ def make_last_time_form(found):
     return LastTimeForm
 
 
+def make_visit_day_form(questions):
+    """The visit view: the opening card, and each question asked with the doctor's answer."""
+
+    class VisitDayForm(PatientForm):
+        card_why = StringField(_l("Why I'm here"), validators=[Optional(), too_long(300)])
+        card_change = StringField(_l("The biggest change"),
+                                  validators=[Optional(), too_long(300)])
+        card_question = StringField(_l("My first question"),
+                                    validators=[Optional(), too_long(300)])
+
+    for question in questions:
+        setattr(VisitDayForm, f"asked_{question.id}", BooleanField(question.text))
+        setattr(VisitDayForm, f"said_{question.id}", TextAreaField(
+            _l("What the doctor said"), validators=[Optional(), too_long(NOTE_MAX)],
+            render_kw={"rows": 2}))
+    return VisitDayForm
+
+
+def make_ask_again_form(before):
+    """Last time's questions, the unanswered ones ticked, to ask again."""
+
+    class AskAgainForm(PatientForm):
+        again = MultiCheckboxField(
+            _l("Ask again this time"), coerce=int,
+            choices=[(item.question.id, item.question.text) for item in before])
+
+    return AskAgainForm
+
+
 class OwnQuestionForm(PatientForm):
     #: A fingerprint of the row as it was when the form was shown (conflicts).
     base = HiddenField()

@@ -13,6 +13,7 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from blueprints.patient import bp
 from blueprints.patient.common import after_save, conflict, render_step, row_conflict, stamp
@@ -24,6 +25,7 @@ from blueprints.patient.forms import (
     OwnQuestionForm,
     SimpleStepForm,
     TreatmentForm,
+    make_ask_again_form,
     make_bank_form,
     make_last_time_form,
     make_order_form,
@@ -31,7 +33,7 @@ from blueprints.patient.forms import (
 from content import vocab
 from extensions import db
 from models import HistoryItem, Medication, PacketQuestion, TreatmentTried
-from services import last_time, packets
+from services import last_time, packets, visit_day
 from services.suggestions import suggestions_for
 
 FULL = {
@@ -451,7 +453,12 @@ def last_time_page():
     """"Last time you told us… Is this still right?": keep, change or stop each row."""
     packet = g.packet
     found = last_time.offers(packet)
-    if not found.waiting:
+    before = visit_day.asked_before(packet)
+    if request.method == "POST" and request.form.get("ask_again"):
+        return _ask_again(packet, before)
+    ask_form = make_ask_again_form(before)(
+        formdata=None, data={"again": [b.question.id for b in before if b.unanswered]})
+    if not found.waiting and not before:
         if request.method == "POST":
             flash(_("That was already saved. Nothing else was changed."), "success")
         return redirect(url_for("patient.home"), 303)
@@ -470,7 +477,8 @@ def last_time_page():
             flash(_("Choose an answer for at least one line, or press “All still right”."),
                   "error")
             return render_template("patient/last_time.html", form=form, found=found,
-                                   groups=last_time.history_groups(found.offers)), 422
+                                   groups=last_time.history_groups(found.offers),
+                                   before=before, ask_form=ask_form), 422
         packets.commit_step(packet, None)
         changed = [o for o in found.offers if answers.get(o.key) and
                    answers[o.key].choice == "changed"]
@@ -481,4 +489,24 @@ def last_time_page():
         return redirect(url_for("patient.last_time") if last_time.offers(packet).waiting
                         else url_for("patient.home"), 303)
     return render_template("patient/last_time.html", form=form, found=found,
-                           groups=last_time.history_groups(found.offers))
+                           groups=last_time.history_groups(found.offers),
+                           before=before, ask_form=ask_form)
+
+
+def _ask_again(packet, before):
+    """Carry last time's chosen questions into this packet ("Last time you asked…")."""
+    form = make_ask_again_form(before)()
+    if form.validate_on_submit():
+        try:
+            packets.check_room(packet, "questions")
+        except packets.ListFull:
+            flash(full_message("questions"), "error")
+            return redirect(url_for("patient.my_questions"), 303)
+        added = visit_day.carry(packet, before, set(form.again.data or []))
+        if added:
+            packets.commit_step(packet, "questions")
+            flash(ngettext("%(num)d question added to your list.",
+                           "%(num)d questions added to your list.", added), "success")
+        return redirect(url_for("patient.my_questions"), 303)
+    flash(_("Please choose from the questions shown."), "error")
+    return redirect(url_for("patient.last_time"), 303)

@@ -25,12 +25,13 @@ from blueprints.patient.forms import (
     SymptomEntryForm,
     area_data,
     area_defaults,
+    make_visit_day_form,
 )
 from blueprints.patient.lists import full_message
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from extensions import db
 from models import FLAG_EMERGENCY, FLAG_URGENT, SymptomEntry
-from services import diary, packets
+from services import diary, packets, visit_day
 from services.formatting import format_date
 
 ENTRY_FIELDS = ("recorded_at", "pain", "fatigue", "where_text", "qualities", "worse_with",
@@ -308,3 +309,33 @@ def safety():
     form = stamp(SafetyForm(formdata=None, data=_safety_data(packet)), content)
     form.help_seen.data = "1" if level >= FLAG_URGENT else ""
     return render_step("safety", "patient/safety.html", form=form, help_level=level)
+
+
+# The visit itself ---------------------------------------------------------------------
+
+
+@bp.route("/visit-day", methods=["GET", "POST"], endpoint="visit_day")
+def visit_day_page():
+    """After sending: the opening card and the question checklist, for the visit itself."""
+    packet = g.packet
+    if packet.is_editable:
+        return redirect(url_for("patient.review"), 303)
+    questions = visit_day.checklist(packet)
+    VisitDayForm = make_visit_day_form(questions)
+    if request.method == "POST":
+        form = VisitDayForm()
+        if form.validate_on_submit():
+            visit_day.save(
+                packet, {name: form[name].data for name in ("card_why", "card_change",
+                                                            "card_question")},
+                {q.id: (bool(form[f"asked_{q.id}"].data), form[f"said_{q.id}"].data or "")
+                 for q in questions})
+            flash(_("Saved. Your notes are kept with your visit."), "success")
+            return redirect(url_for("patient.visit_day"), 303)
+        return render_template("patient/visit_day.html", form=form, questions=questions), 422
+    data = visit_day.card_defaults(packet)
+    for q in questions:
+        data[f"asked_{q.id}"] = q.asked
+        data[f"said_{q.id}"] = q.doctor_said
+    form = VisitDayForm(formdata=None, data=data)
+    return render_template("patient/visit_day.html", form=form, questions=questions)

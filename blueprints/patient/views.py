@@ -9,7 +9,7 @@ from blueprints.patient import bp
 from blueprints.patient.common import STEPS, after_save, conflict, render_step, stamp
 from blueprints.patient.forms import ContactPhoneForm, DeleteForm, VisitForm
 from extensions import db
-from services import last_time, packets, patients
+from services import last_time, packets, patients, visit_day
 from services import patient_session as ps
 from services.tokens import format_code
 
@@ -29,7 +29,8 @@ def home():
     next_step = next((key for key in STEPS if key not in saved and key != "review"), "review")
     return render_template("patient/home.html", saved=saved, next_step=next_step,
                            self_started=packet.appointment_id is None, form=DeleteForm(),
-                           last_time_waiting=last_time.offers(packet).waiting)
+                           last_time_waiting=last_time.offers(packet).waiting,
+                           asked_before=len(visit_day.asked_before(packet)))
 
 
 @bp.get("/keep-link")
