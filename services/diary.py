@@ -95,6 +95,10 @@ def entries(packet: Packet, part: Window | None = None) -> list[SymptomEntry]:
         # Not saved yet (a summary built in memory): only what it holds.
         return sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id or 0))
     part = part or window(packet)
+    if part.previous is None and part.following is None:
+        # The patient's only visit: the whole diary is what was logged in this packet
+        # (already loaded with it for the summary).
+        return sorted(packet.symptom_entries, key=lambda e: (e.recorded_at, e.id or 0))
     query = select(SymptomEntry).where(SymptomEntry.patient_id == packet.patient_id)
     if part.start is not None:
         query = query.where(SymptomEntry.recorded_at >= part.start)
