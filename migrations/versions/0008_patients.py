@@ -8,7 +8,7 @@ records later, by hand. The downgrade drops the patient records (the packets and
 appointments still hold the name and date of birth; phone, e-mail and record numbers go).
 
 Revision ID: 0008_patients
-Revises: 0002_safety_calls
+Revises: 0007_languages
 Create Date: 2026-12-01 11:07:59.865288
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_patients'
-down_revision = '0002_safety_calls'
+down_revision = '0007_languages'
 branch_labels = None
 depends_on = None
 
