@@ -194,6 +194,7 @@ def world(pseudo_app):
         "token": "not-a-real-token", "history_id": draft.history_items[0].id,
         "medication_id": draft.medications[0].id, "treatment_id": draft.treatments[0].id,
         "entry_id": draft.symptom_entries[0].id, "question_row_id": draft.questions[0].id,
+        "patient_id": sent.patient_id,
     }
     return {"values": values, "admin": admin, "draft": draft, "draft_link": draft_link,
             "sent": sent, "sent_link": sent_link}
