@@ -73,11 +73,23 @@ def format_number(value: float | int | None) -> str:
     return numbers.format_decimal(value, locale=_locale())
 
 
+#: Where an extension starts in a number as typed ("ext 12", "ext. 12", "x12").
+EXTENSION = re.compile(r"(?:ext\.?|x)\s*(?=[0-9])", re.IGNORECASE)
+
+
 def tel_href(number: object) -> str:
-    """A `tel:` link target for a phone number as typed: digits, and a leading + kept."""
+    """A `tel:` link target for a phone number as typed: digits, and a leading + kept.
+
+    An extension follows a comma (the phone waits, then dials it) instead of being glued
+    onto the number, which would dial a number that does not exist.
+    """
     text = "" if number is None else str(number).strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return f"tel:{'+' if text.startswith('+') else ''}{digits}"
+    parts = EXTENSION.split(text, maxsplit=1)
+    main, extension = parts[0], parts[1] if len(parts) > 1 else ""
+    digits = "".join(ch for ch in main if ch.isdigit())
+    ext_digits = "".join(ch for ch in extension if ch.isdigit())
+    plus = "+" if text.startswith("+") else ""
+    return f"tel:{plus}{digits}{',' + ext_digits if ext_digits else ''}"
 
 
 def format_zoned(value: datetime | None) -> str:

@@ -311,3 +311,16 @@ def test_retention_deletes_a_packet_with_its_calls(app, clinic, receptionist, dr
     db.session.expire_all()
     assert calls() == [] and db.session.scalar(
         db.select(db.func.count()).select_from(SafetyCallEvent)) == 0
+
+
+def test_the_call_link_dials_the_number_then_the_extension_not_one_long_number(
+        app, clinic, receptionist):
+    # The patient form accepts "555-123-4567 ext 12"; glued into tel:555123456712 a phone
+    # dials a number that does not exist. A comma makes the phone wait, then dial 12.
+    packet = make_packet(clinic, patient_name="Ext Patient", date_of_birth=date(1970, 3, 4),
+                         contact_phone="555-123-4567 ext 12")
+    patient_says(patient_client(app, packet), {"q_fever": "yes"})
+    body = page(staff_client(app, receptionist).get("/reception/"))
+    assert "Ext Patient" in body and "555-123-4567 ext 12" in body
+    assert 'href="tel:5551234567,12"' in body
+    assert "tel:555123456712" not in body
