@@ -44,6 +44,11 @@ serve: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## Every benchmark (bench/), a few minutes: tables, then the summary figures as `name: value`.
+## Needs PostgreSQL and Redis on 127.0.0.1 (as the tests do) and Debian's chromium.
+bench: install
+	$(PY) -m bench
+
 ## Collect every translatable string into translations/messages.pot and bring the
 ## Spanish catalogue up to date with it (new strings come in untranslated; translate them).
 messages: $(VENV)/.installed

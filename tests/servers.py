@@ -27,15 +27,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None) -> Iterator[str]:
-    """Serve `app:create_app()` with gunicorn on a free loopback port; yield its base URL."""
+def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None,
+             app: str = "app:create_app()", ready_path: str = "/healthz") -> Iterator[str]:
+    """Serve `app` with gunicorn on a free loopback port; yield its base URL."""
     port = free_port()
     full_env = {**os.environ, "SECRET_KEY": "test-" + "k" * 40, **env}
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
          "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--access-logfile", "-", "app:create_app()"],
+         "--access-logfile", "-", app],
         cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -43,7 +44,7 @@ def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None) -> 
         deadline = time.monotonic() + 20
         while True:
             try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 - loopback
+                urllib.request.urlopen(f"{base}{ready_path}", timeout=2)  # noqa: S310 - loopback
                 break
             except Exception:  # noqa: BLE001 - not up yet
                 if process.poll() is not None or time.monotonic() > deadline:
