@@ -22,7 +22,7 @@ from app import create_app
 from bench.common import backends, counting_queries, database, figures, median_ms, table
 from config import TestConfig
 from extensions import db
-from models import Appointment, Packet, PacketLink, StaffUser
+from models import Appointment, Packet, PacketLink, Patient, StaffUser
 from services import queue
 from services.clinics import create_clinic
 from services.passwords import hash_password
@@ -38,15 +38,19 @@ def fill(clinic_id: int, count: int, today: date, seed: int = 4) -> None:
     now = datetime.now(UTC)
     batch = 5000
     for start in range(0, count, batch):
-        appointments, packets = [], []
+        patients, appointments, packets = [], [], []
         for i in range(start, min(start + batch, count)):
             visit = today + timedelta(days=rng.randint(-60, 240))
             when = datetime.combine(visit, datetime.min.time()) + timedelta(
                 hours=rng.randint(8, 17), minutes=rng.choice((0, 15, 30, 45)))
             doctor = rng.choice(DOCTORS)
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}"
-            appointments.append(dict(id=i + 1, clinic_id=clinic_id, patient_name=name,
-                                     date_of_birth=date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000)),
+            born = date(1950, 1, 1) + timedelta(days=rng.randint(0, 20000))
+            patients.append(dict(id=i + 1, clinic_id=clinic_id, name=name, date_of_birth=born,
+                                 origin="reception", created_at=now))
+            appointments.append(dict(id=i + 1, clinic_id=clinic_id, patient_id=i + 1,
+                                     patient_name=name,
+                                     date_of_birth=born,
                                      scheduled_for=when, doctor=doctor, status="scheduled",
                                      created_at=now))
             roll = rng.random()
@@ -54,13 +58,15 @@ def fill(clinic_id: int, count: int, today: date, seed: int = 4) -> None:
             status = rng.choices(("submitted", "reviewed", "draft"), (70, 15, 15))[0]
             undated = rng.random() < 0.03
             packets.append(dict(
-                id=i + 1, clinic_id=clinic_id, appointment_id=None if undated else i + 1,
+                id=i + 1, clinic_id=clinic_id, patient_id=i + 1,
+                appointment_id=None if undated else i + 1,
                 status=status, version=1, patient_name=name,
                 date_of_birth=appointments[-1]["date_of_birth"],
                 visit_date=None if undated else visit, doctor=doctor, reason="", hopes="",
                 reason_prompts=[], history_note="", closing_words="", steps_saved=[],
                 flag_level=flag, created_at=now, updated_at=now,
                 submitted_at=now if status != "draft" else None))
+        db.session.execute(insert(Patient.__table__), patients)
         db.session.execute(insert(Appointment.__table__), appointments)
         db.session.execute(insert(Packet.__table__), packets)
         # One invitation link per appointment; about one in five not opened yet.
