@@ -2,7 +2,8 @@
 
 Serves the app on loopback with a scratch SQLite database and the demo clinic, walks
 /c/demo -> Start -> every step -> send, at 360 px and 1280 px wide, and writes PNGs to
-docs/screenshots/ (or the folder given as the first argument).
+docs/screenshots/ (or the folder given as the first argument); `--lang=es` walks it in
+Spanish (pressing the language switch first) into docs/screenshots/es/.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 WIDTHS = {"phone": (360, 800), "desktop": (1280, 900)}
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 def serve(tmp: Path):
@@ -54,85 +56,98 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
-def walk(page, base: str, shot) -> None:
-    """The patient's way through, with a picture of each main step."""
-    page.goto(f"{base}/c/demo")
-    shot("01-start")
-    page.get_by_role("button", name="Start").click()
-    shot("02-keep-link")
-    page.get_by_role("link", name="I saved it. Go on").click()
+def walk(page, base: str, shot, language: str = "en") -> None:
+    """The patient's way through, with a picture of each main step.
 
-    page.get_by_label("Your name").fill("Ana Ruiz")
-    page.get_by_label("Your date of birth").fill("1975-02-03")
-    page.get_by_label("My pain is getting worse").check()
-    page.get_by_label("I am not sleeping well").check()
-    page.get_by_label("The main reason for your visit, in your own words").fill(
+    In another language the patient first presses the "Español / English" switch, and the
+    walk finds labels and buttons by their translation in the compiled catalogue.
+    """
+    from services.catalogues import translator
+
+    say = translator(language)
+    page.goto(f"{base}/c/demo")
+    if language != "en":
+        page.get_by_role("button", name=LANGUAGE_NAMES[language]).click()
+    shot("01-start")
+    page.get_by_role("button", name=say("Start")).click()
+    shot("02-keep-link")
+    page.get_by_role("link", name=say("I saved it. Go on")).click()
+
+    page.get_by_label(say("Your name")).fill("Ana Ruiz")
+    page.get_by_label(say("Your date of birth")).fill("1975-02-03")
+    page.get_by_label(say("My pain is getting worse")).check()
+    page.get_by_label(say("I am not sleeping well")).check()
+    page.get_by_label(say("The main reason for your visit, in your own words")).fill(
         "My lower back and shoulders hurt most days, and I sleep badly.")
     shot("03-about-the-visit")
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
     page.locator("details.topic summary").first.click()
     page.locator("details.topic input[type=checkbox]").first.check()
     page.locator("details.topic summary").nth(3).click()
     page.locator("details.topic").nth(3).locator("input[type=checkbox]").first.check()
     shot("04-question-bank")
-    page.get_by_role("button", name="Save and continue").click()
-    page.get_by_label("Your question").fill("Could my poor sleep make the pain worse?")
-    page.get_by_role("button", name="Add my question").click()
+    page.get_by_role("button", name=say("Save and continue")).click()
+    page.get_by_label(say("Your question")).fill("Could my poor sleep make the pain worse?")
+    page.get_by_role("button", name=say("Add my question")).click()
     page.locator("select.rank").first.select_option("1")
     shot("05-my-questions", at="h1")
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
-    page.get_by_label("Depression").check()
-    page.get_by_label("I'm not sure").check()
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label(say("Depression")).check()
+    page.get_by_label(say("I'm not sure")).check()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
-    page.get_by_role("link", name="Add a medicine").click()
-    page.get_by_label("Name of the medicine").fill("Duloxetine")
-    page.get_by_label("Dose").fill("60 mg")
-    page.get_by_label("How often do you take it?").select_option("once_day")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("link", name=say("Add a medicine")).click()
+    page.get_by_label(say("Name of the medicine")).fill("Duloxetine")
+    page.get_by_label(say("Dose")).fill("60 mg")
+    page.get_by_label(say("How often do you take it?")).select_option("once_day")
+    page.get_by_role("button", name=say("Save"), exact=True).click()
     shot("06-medicines")
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
-    page.get_by_role("link", name="Add a treatment").click()
-    page.get_by_label("What did you try?").select_option("physical_therapy")
-    page.get_by_label("It helped").check()
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("link", name=say("Add a treatment")).click()
+    page.get_by_label(say("What did you try?")).select_option("physical_therapy")
+    page.get_by_label(say("It helped")).check()
+    page.get_by_role("button", name=say("Save"), exact=True).click()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
-    page.get_by_role("link", name="Add an entry").click()
-    page.get_by_label("When was this?").fill(datetime.now().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("link", name=say("Add an entry")).click()
+    page.get_by_label(say("When was this?")).fill(datetime.now().strftime("%Y-%m-%dT%H:%M"))
     page.locator("#pain-6").check()
-    page.get_by_label("Lower back").check()
-    page.get_by_label("Left shoulder").check()
+    page.get_by_label(say("Lower back")).check()
+    page.get_by_label(say("Left shoulder")).check()
     shot("07-log-entry", at="h1")
-    page.get_by_role("button", name="Save this entry").click()
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name=say("Save this entry")).click()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
-    page.get_by_label("Lower back").check()
+    page.get_by_label(say("Lower back")).check()
     for name in ("fatigue", "unrefreshed", "cognitive"):
         page.locator(f"#{name}-2").check()
     for name in ("headaches", "lower_abdomen", "depression"):
         page.locator(f"#{name}-1").check()
     page.locator("#three_months-0").check()
     shot("08-body-check")
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
     for radio in page.locator("input[type=radio][value=no]").all():
         radio.check()
     page.locator("#q_bladder-0").check()
     shot("09-safety-get-help-now", at="#get-help-now")
     page.locator("#q_bladder-1").check()
-    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name=say("Save and continue")).click()
 
     shot("10-review", at="#missing, .lead")
-    page.get_by_role("button", name="Send my answers").click()
+    page.get_by_role("button", name=say("Send my answers")).click()
     shot("11-sent")
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    args = [a for a in sys.argv[1:] if not a.startswith("--lang=")]
+    language = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--lang=")), "en")
+    out = Path(args[0]) if args else ROOT / "docs" / "screenshots"
+    if language != "en":
+        out = out / language
     out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright
 
@@ -159,7 +174,7 @@ def main() -> int:
                         shrink(path)
                         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
-                    walk(page, base, shot)
+                    walk(page, base, shot, language)
                     context.close()
                 browser.close()
         finally:

@@ -192,3 +192,13 @@ def glossary_violations(language: str = "es") -> list[tuple[str, str, str]]:
                     out.append((term.english, english, spanish))
                 text = pattern.sub(" ", text)  # a shorter term inside this one is not checked
     return out
+
+
+def translator(language: str):
+    """`gettext` for a language from its compiled catalogue (English: the text itself)."""
+    if language == "en":
+        return lambda text: text
+    from babel.support import Translations
+
+    compile_catalogue(language)
+    return Translations.load(str(TRANSLATIONS), [language]).gettext

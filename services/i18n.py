@@ -73,7 +73,8 @@ def select_locale() -> str:
         user = _staff_user()
         if user is not None:
             return valid(user.language) or DEFAULT_LANGUAGE
-        return browser_language() or DEFAULT_LANGUAGE
+        # The login pages: the switch's choice, else the browser.
+        return valid(session.get(SESSION_KEY)) or browser_language() or DEFAULT_LANGUAGE
     packet = g.get("packet")
     if packet is not None and valid(packet.language):
         return packet.language
