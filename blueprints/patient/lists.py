@@ -486,8 +486,8 @@ def last_time_page():
             flash(_("Saved. Now change the details of what changed."), "success")
             return redirect(url_for(_CHANGE_STEP[changed[0].kind]), 303)
         flash(_("Thank you. Saved."), "success")
-        return redirect(url_for("patient.last_time") if last_time.offers(packet).waiting
-                        else url_for("patient.home"), 303)
+        more = last_time.offers(packet).waiting or visit_day.asked_before(packet)
+        return redirect(url_for("patient.last_time" if more else "patient.home"), 303)
     return render_template("patient/last_time.html", form=form, found=found,
                            groups=last_time.history_groups(found.offers),
                            before=before, ask_form=ask_form)
