@@ -8,7 +8,7 @@ PORT ?= 5000
 #: The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install compile run serve test lint messages screenshots clean
+.PHONY: install compile run serve worker test lint messages screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,10 +35,18 @@ run: install
 
 ## Production-like: migrate DATABASE_URL (SQLite by default, PostgreSQL when it says so), then
 ## gunicorn with the repository's settings (workers from the core count, JSON logs) on PORT.
+## With REDIS_URL the mail worker runs next to it as its own process (stopped with it);
+## without, each gunicorn worker sends mail from a thread.
 serve: install
 	$(FLASK) db upgrade
-	@# The job worker (issue 12) starts here, next to gunicorn, once jobs exist.
-	PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py "app:create_app()"
+	@if [ -n "$$REDIS_URL" ]; then \
+	  $(FLASK) mail worker & worker=$$!; trap 'kill $$worker' EXIT; \
+	  PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py "app:create_app()"; \
+	else PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py "app:create_app()"; fi
+
+## The mail worker on the Redis job queue (needs REDIS_URL; `make run` alone sends from a thread).
+worker: install
+	$(FLASK) mail worker
 
 ## Every test: SQLite, plus the browser and PostgreSQL tests where this machine has them.
 test: install

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, Config, load_config
-from extensions import babel, csrf, db, limiter, login_manager, migrate
+from extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
 #: The one Content-Security-Policy: no inline script or style anywhere.
 CSP = (
@@ -55,6 +55,12 @@ def register_extensions(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
+    from services import jobs
+    from services.channels import backend_for
+
+    app.config["MAIL_BACKEND"] = backend_for(app.config)
+    mail.init_app(app)
+    jobs.init_app(app)
 
 
 @event.listens_for(Engine, "connect")
@@ -82,6 +88,12 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (errors_bp, health_bp, portal_bp, patient_bp, auth_bp, reception_bp, admin_bp):
         app.register_blueprint(bp)
+    from services.channels import DevOutboxBackend
+
+    if app.config.get("MAIL_BACKEND") is DevOutboxBackend:
+        from blueprints.dev import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
 
 
 def register_headers(app: Flask) -> None:

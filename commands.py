@@ -16,6 +16,7 @@ clinic_cli = AppGroup("clinic", help="Create clinics.")
 staff_cli = AppGroup("staff", help="Create staff accounts.")
 demo_cli = AppGroup("demo", help="The demo clinic.")
 retention_cli = AppGroup("retention", help="Delete packets past each clinic's retention.")
+mail_cli = AppGroup("mail", help="The outbox: the sending worker, and one round of it by hand.")
 
 
 def _fail(message: str) -> None:
@@ -37,9 +38,9 @@ def in_cli_language(command):
 
 
 def base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:{}".format(
-        current_app.config.get("PORT", 5000)
-    )
+    from services.invitations import public_base_url
+
+    return public_base_url()
 
 
 @clinic_cli.command("create")
@@ -131,6 +132,26 @@ def retention_purge() -> None:
         ))
 
 
+@mail_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Sending threads.")
+def mail_worker(workers: int) -> None:
+    """Run the sending worker on the Redis job queue (REDIS_URL); stops on Ctrl+C."""
+    from services import jobs
+
+    if not current_app.config.get("REDIS_URL"):
+        _fail("Set REDIS_URL: without it, `flask run` sends mail from a thread of the app.")
+    jobs.worker(current_app._get_current_object(), workers=workers)
+
+
+@mail_cli.command("tick")
+def mail_tick() -> None:
+    """Plan due reminders and digests and send everything due, once; say what happened."""
+    from services.jobs import run_tick
+
+    counts = run_tick()
+    click.echo(", ".join(f"{key}: {value}" for key, value in sorted(counts.items())))
+
+
 def register(app: Flask) -> None:
-    for group in (clinic_cli, staff_cli, demo_cli, retention_cli):
+    for group in (clinic_cli, staff_cli, demo_cli, retention_cli, mail_cli):
         app.cli.add_command(group)

@@ -123,6 +123,19 @@ class Config:
     HSTS = False
     TIMEZONE_DEFAULT = "America/New_York"
 
+    #: Mail (Flask-Mailman over SMTP). Without MAIL_SERVER, mail goes to the developer
+    #: outbox (instance/dev-mail/, shown at /dev/outbox) and to the console.
+    MAIL_PORT = 587
+    MAIL_TIMEOUT = 20
+    #: Sending: tries before a message is dead, and the back-off between them.
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_BASE_SECONDS = 30
+    MAIL_RETRY_MAX_SECONDS = 3600
+    #: A claim older than this is taken to be a dead worker's and is taken again.
+    MAIL_CLAIM_LEASE_SECONDS = 300
+    #: "Email me my link": at most this many link mails per packet an hour.
+    MAIL_LINKS_PER_HOUR = 3
+
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             os.environ.get("DATABASE_URL") or default_database_url()
@@ -136,6 +149,23 @@ class Config:
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None
         #: The port `make run` serves on, for the links the CLI prints.
         self.PORT = _int("PORT", 5000)
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+        self.MAIL_PORT = _int("MAIL_PORT", self.MAIL_PORT)
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+        self.MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+        self.MAIL_DEFAULT_SENDER = (os.environ.get("MAIL_DEFAULT_SENDER")
+                                    or "VisitPrep <no-reply@localhost>")
+        self.MAIL_TIMEOUT = _int("MAIL_TIMEOUT", self.MAIL_TIMEOUT)
+        self.MAIL_DEV_OUTBOX = str(INSTANCE_DIR / "dev-mail")
+        for name in ("MAIL_MAX_ATTEMPTS", "MAIL_RETRY_BASE_SECONDS", "MAIL_RETRY_MAX_SECONDS",
+                     "MAIL_CLAIM_LEASE_SECONDS", "MAIL_LINKS_PER_HOUR"):
+            setattr(self, name, _int(name, getattr(self, name)))
+        #: The job queue's name in Redis (Huey); tests give each run its own.
+        self.JOBS_QUEUE = os.environ.get("JOBS_QUEUE") or "visitprep"
+        #: Without REDIS_URL, run the sending worker in a thread of the app (`make run`).
+        self.JOBS_EMBEDDED = _bool("JOBS_EMBEDDED", self.REDIS_URL is None)
         self.SQLALCHEMY_ENGINE_OPTIONS = dict(self.SQLALCHEMY_ENGINE_OPTIONS)
         self.SECRET_KEY = self.load_secret_key()
 
@@ -163,6 +193,9 @@ class TestConfig(Config):
             os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite://"
         )
         self.RATELIMIT_ENABLED = False
+        # Tests start their own SMTP server and worker when they send mail.
+        self.MAIL_SERVER = None
+        self.JOBS_EMBEDDED = False
 
     def load_secret_key(self) -> str:
         return "test-" + secrets.token_urlsafe(40)

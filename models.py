@@ -67,6 +67,12 @@ LINK_KINDS = ("invitation", "resume")
 #: packet without an invitation (until reception matches it), or made by the migration that
 #: introduced patients (one per packet that existed then).
 PATIENT_ORIGINS = ("reception", "self_start", "migrated")
+#: What an outbox message is for; each has its mail templates in templates/mail/.
+MESSAGE_KINDS = ("link", "invitation", "previsit", "daily", "staff_alert", "staff_digest")
+#: queued -> sending -> sent; sending -> retry (back-off) -> sending ...; -> dead after the
+#: last try or a permanent refusal; skipped when its cause no longer holds at send time.
+MESSAGE_STATUSES = ("queued", "sending", "retry", "sent", "dead", "skipped")
+CHANNELS = ("email",)
 HISTORY_KINDS = ("condition", "test", "surgery_injury", "allergy")
 TREATMENT_EFFECTS = ("helped", "no_change", "worse", "unsure")
 QUESTION_SOURCES = ("bank", "own", "suggested")
@@ -141,10 +147,17 @@ class Clinic(db.Model):
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=default_opening_hours)
     #: The language of patient pages when neither the packet nor the browser says (en, es).
     default_language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
+    #: Where staff alerts (a safety call waiting) and the morning digest go: one address a line.
+    alert_emails: Mapped[str] = mapped_column(Text, default="")
+    #: Days before the visit to remind a patient whose packet is not sent, e.g. "3,1".
+    reminder_days: Mapped[str] = mapped_column(String(40), default="3,1")
+    #: The clinic-time hour of the morning digest, and of the reminders before a visit.
+    digest_hour: Mapped[int] = mapped_column(Integer, default=7)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         CheckConstraint("retention_days BETWEEN 1 AND 3650", name="retention_days_range"),
+        CheckConstraint("digest_hour BETWEEN 0 AND 23", name="digest_hour_range"),
     )
 
     def __repr__(self) -> str:
@@ -278,6 +291,8 @@ class Appointment(db.Model):
     #: Clinic wall-clock time.
     scheduled_for: Mapped[datetime] = mapped_column(DateTime)
     doctor: Mapped[str] = mapped_column(String(120), default="")
+    #: Where reception mails the invitation (and reminders go until the patient gives one).
+    patient_email: Mapped[str | None] = mapped_column(String(254))
     status: Mapped[str] = mapped_column(String(20), default="scheduled")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")
@@ -390,6 +405,13 @@ class Packet(db.Model):
     card_why: Mapped[str] = mapped_column(String(300), default="")
     card_change: Mapped[str] = mapped_column(String(300), default="")
     card_question: Mapped[str] = mapped_column(String(300), default="")
+    # Reaching the patient between visits (mail holds no health data: SECURITY P8)
+    #: The address the patient gave for their link and reminders.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    #: Clinic-time hour of the opt-in daily "how is today?" reminder; None = off.
+    daily_reminder_hour: Mapped[int | None] = mapped_column(Integer)
+    #: Reminders a few days before the visit while the packet is not sent.
+    previsit_reminders: Mapped[bool] = mapped_column(Boolean, default=True)
 
     #: Step keys the patient has saved at least once.
     steps_saved: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -445,6 +467,10 @@ class Packet(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", PACKET_STATUSES), name="status_valid"),
         CheckConstraint("flag_level BETWEEN 0 AND 3", name="flag_level_range"),
+        CheckConstraint(
+            "daily_reminder_hour IS NULL OR daily_reminder_hour BETWEEN 0 AND 23",
+            name="daily_reminder_hour_range",
+        ),
         CheckConstraint(
             "family_fibromyalgia IS NULL OR " + _in("family_fibromyalgia", YES_NO_UNSURE),
             name="family_fibromyalgia_valid",
@@ -877,6 +903,70 @@ class PatientMatch(db.Model):
     from_patient: Mapped[Patient | None] = relationship(foreign_keys=[from_patient_id])
     to_patient: Mapped[Patient | None] = relationship(foreign_keys=[to_patient_id])
     matched_by: Mapped[StaffUser | None] = relationship(foreign_keys=[matched_by_id])
+
+
+class OutboxMessage(db.Model):
+    """A message to send, written in the same transaction as what caused it (SECURITY R9).
+
+    The worker claims a row by a conditional status change, sends it, and marks it sent in
+    one transaction; the body is rendered at send time and never stored. A mailed link is
+    derived from `link_seed` and the app's secret key, so only its hash is in packet_link
+    and a retry mails the same link; the seed is cleared once the message is done.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clinic_id: Mapped[int] = mapped_column(ForeignKey("clinic.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20), default="email")
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient: Mapped[str] = mapped_column(String(254))
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    #: Tries so far (a claim counts as a try).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: Not to be sent before this; moved on by the back-off after a failure.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: When the current claim was taken: a stale claim (the worker died) is taken again.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The mail server's answer or the connection error (never the body).
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    #: One message per cause and moment, e.g. "previsit:12:2026-12-04:3".
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    #: What caused it, e.g. ("appointment", 12), ("packet", 40), ("safety_call", 3).
+    cause_type: Mapped[str] = mapped_column(String(40))
+    cause_id: Mapped[int | None] = mapped_column(Integer)
+    packet_id: Mapped[int | None] = mapped_column(ForeignKey("packet.id", ondelete="SET NULL"))
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment.id", ondelete="SET NULL")
+    )
+    #: The link this message carries, if any.
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("packet_link.id", ondelete="SET NULL"))
+    link_seed: Mapped[str | None] = mapped_column(String(64))
+    #: The visit date the message names (clinic wall-clock date).
+    visit_date: Mapped[date | None] = mapped_column(Date)
+    locale: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    #: A resend points at the message it repeats.
+    resent_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+
+    clinic: Mapped[Clinic] = relationship()
+    link: Mapped[PacketLink | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(_in("status", MESSAGE_STATUSES), name="status_valid"),
+        CheckConstraint(_in("kind", MESSAGE_KINDS), name="kind_valid"),
+        CheckConstraint(_in("channel", CHANNELS), name="channel_valid"),
+        Index("ix_outbox_message_status_due", "status", "due_at"),
+        Index("ix_outbox_message_clinic_created", "clinic_id", "created_at"),
+        Index("ix_outbox_message_appointment", "appointment_id"),
+        Index("ix_outbox_message_packet", "packet_id"),
+    )
 
 
 class AuditEvent(db.Model):

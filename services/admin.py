@@ -248,7 +248,7 @@ def move(admin: StaffUser, obj: ClinicTopic | ClinicQuestion, direction: str,
 # Settings ---------------------------------------------------------------------------------
 
 SETTINGS = ("name", "phone", "emergency_number", "require_totp", "open_start", "retention_days",
-            "timezone")
+            "timezone", "alert_emails", "reminder_days", "digest_hour")
 
 
 def update_settings(admin: StaffUser, values: dict, ip: str | None = None) -> list[str]:
@@ -315,3 +315,57 @@ def audit_page(clinic_id: int, filters: AuditFilters, before_id: int | None = No
     rows = list(db.session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit + 1)))
     more = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], more
+
+
+# Outbox ------------------------------------------------------------------------------------
+
+OUTBOX_PAGE = 50
+
+
+@dataclass
+class OutboxFilters:
+    kind: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def outbox_page(clinic_id: int, filters: OutboxFilters, before_id: int | None = None,
+                limit: int = OUTBOX_PAGE):
+    """The clinic's messages, newest first, keyset on id (made-at dates in UTC)."""
+    from datetime import UTC
+
+    from models import OutboxMessage
+
+    query = db.select(OutboxMessage).where(OutboxMessage.clinic_id == clinic_id)
+    if filters.kind:
+        query = query.where(OutboxMessage.kind == filters.kind)
+    if filters.status:
+        query = query.where(OutboxMessage.status == filters.status)
+    if filters.date_from:
+        query = query.where(OutboxMessage.created_at >= datetime.combine(
+            filters.date_from, time.min, tzinfo=UTC))
+    if filters.date_to:
+        query = query.where(OutboxMessage.created_at < datetime.combine(
+            filters.date_to + timedelta(days=1), time.min, tzinfo=UTC))
+    if before_id:
+        query = query.where(OutboxMessage.id < before_id)
+    rows = list(db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(limit + 1)))
+    more = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], more
+
+
+def resend_message(admin: StaffUser, message_id: int, ip: str | None = None):
+    """Send a failed message again as a new one (a new link); None if not the clinic's or
+    not failed."""
+    from models import OutboxMessage
+    from services import outbox
+
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.clinic_id != admin.clinic_id or message.status != "dead":
+        return None
+    again = outbox.resend(message, admin.id)
+    record("mail.resend", actor=admin, object_type="outbox_message", object_id=message.id, ip=ip,
+           detail={"kind": message.kind, "to": outbox.mask(message.recipient)})
+    db.session.commit()
+    return again

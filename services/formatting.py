@@ -123,3 +123,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(breakable, "breakable")
     app.add_template_filter(tel_href, "tel")
     app.add_template_filter(format_zoned, "zoned")
+    from services.outbox import kind_label, status_label
+
+    app.add_template_global(kind_label, "mail_kind")
+    app.add_template_global(status_label, "mail_status")

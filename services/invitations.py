@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
+
 from extensions import db
-from models import Appointment, PacketLink, Patient, StaffUser, utcnow
+from models import Appointment, OutboxMessage, PacketLink, Patient, StaffUser, utcnow
 from services import patients
 from services.audit import record
 from services.queue import MAX_ID
 from services.tokens import create_invitation
+
+
+def public_base_url() -> str:
+    """Where people reach the app: PUBLIC_BASE_URL, else the `make run` address (SECURITY A11:
+    never the request's Host header)."""
+    return current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:{}".format(
+        current_app.config.get("PORT", 5000))
 
 
 def patient_link(base_url: str, token: str) -> str:
@@ -66,6 +75,7 @@ def create_appointment(
         date_of_birth=date_of_birth,
         scheduled_for=scheduled_for,
         doctor=doctor.strip(),
+        patient_email=(email or patient.email or "").strip().lower() or None,
         created_by_id=user.id,
     )
     db.session.add(appointment)
@@ -85,6 +95,39 @@ def reissue(appointment: Appointment, user: StaffUser, lifetime_days: int,
            object_id=appointment.id, ip=ip)
     db.session.commit()
     return token
+
+
+def email_invitation(appointment: Appointment, user: StaffUser, email: str,
+                     ip: str | None = None) -> OutboxMessage:
+    """Mail the invitation with a new link (the old one stops), in one transaction with the
+    outbox row: the mail is sent by the worker, and its state shows on the appointment."""
+    from services import outbox
+    from services.reminders import link_maker, packet_locale
+
+    appointment.patient_email = email.strip().lower()
+    sent_before = db.session.scalar(
+        db.select(db.func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.appointment_id == appointment.id,
+            OutboxMessage.kind == "invitation")) or 0
+    message = outbox.enqueue(
+        clinic_id=appointment.clinic_id, kind="invitation", recipient=appointment.patient_email,
+        key=f"invitation:{appointment.id}:{sent_before + 1}", cause_type="appointment",
+        cause_id=appointment.id, packet=appointment.packet, appointment_id=appointment.id,
+        make_link=link_maker(appointment.packet, appointment.id, revoke=True),
+        visit_date=appointment.scheduled_for.date(), locale=packet_locale(appointment.packet),
+        created_by_id=user.id,
+    )
+    record("invitation.email", actor=user, object_type="appointment", object_id=appointment.id,
+           ip=ip, detail={"to": outbox.mask(appointment.patient_email)})
+    db.session.commit()
+    return message
+
+
+def messages_for(appointment: Appointment) -> list[OutboxMessage]:
+    """What was mailed about this appointment, newest first."""
+    return list(db.session.scalars(
+        db.select(OutboxMessage).where(OutboxMessage.appointment_id == appointment.id)
+        .order_by(OutboxMessage.id.desc()).limit(20)))
 
 
 def unlock(appointment: Appointment, user: StaffUser, ip: str | None = None) -> int:

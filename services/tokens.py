@@ -41,16 +41,18 @@ def _expiry(days: int) -> datetime:
     return utcnow() + timedelta(days=days)
 
 
-def create_invitation(appointment: Appointment, lifetime_days: int) -> tuple[PacketLink, str]:
+def create_invitation(appointment: Appointment, lifetime_days: int,
+                      token: str | None = None) -> tuple[PacketLink, str]:
     """Make a new invitation link for an appointment, revoking any earlier one.
 
-    Returns the link and the plaintext token, which is shown once and never stored.
+    Returns the link and the plaintext token, which is shown once and never stored
+    (a mailed link passes its own token, derived by the outbox).
     """
     now = utcnow()
     for old in appointment.links:
         if old.revoked_at is None:
             old.revoked_at = now
-    token = new_token()
+    token = token or new_token()
     link = PacketLink(
         kind="invitation",
         token_hash=token_hash(token),
@@ -76,6 +78,22 @@ def create_resume_link(packet: Packet, lifetime_days: int) -> tuple[PacketLink, 
     )
     db.session.add(link)
     return link, token, code
+
+
+def create_mail_link(clinic_id: int, packet: Packet | None, appointment: Appointment | None,
+                     token: str, lifetime_days: int) -> PacketLink:
+    """One more way into a packet, for a reminder or "email me my link": earlier links (and
+    the sessions they opened) keep working. It asks for the date of birth like the others."""
+    link = PacketLink(
+        kind="invitation" if appointment is not None else "resume",
+        token_hash=token_hash(token),
+        clinic_id=clinic_id,
+        appointment=appointment,
+        packet=packet,
+        expires_at=_expiry(lifetime_days),
+    )
+    db.session.add(link)
+    return link
 
 
 def find_link(token: str) -> PacketLink | None:

@@ -10,12 +10,21 @@ import pytest
 from app import create_app
 from config import TestConfig
 
+#: RFC 8058 one-click unsubscribe: mail programs POST without cookie or token. The signed
+#: token in the URL is the authority, and it can only stop reminders (tests/mail).
+NO_TOKEN_BY_DESIGN = {"portal.unsubscribe"}
+
 
 def _post_rules():
     app = create_app(TestConfig(), SQLALCHEMY_DATABASE_URI="sqlite://")
     return sorted(
-        (rule.rule, rule.endpoint) for rule in app.url_map.iter_rules() if "POST" in rule.methods
+        (rule.rule, rule.endpoint) for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint not in NO_TOKEN_BY_DESIGN
     )
+
+
+def test_the_one_click_unsubscribe_needs_a_valid_signed_token(client):
+    assert client.post("/r/forged/stop", data={"List-Unsubscribe": "One-Click"}).status_code == 404
 
 
 def _fill(rule: str) -> str:

@@ -23,6 +23,7 @@ from models import (
     TreatmentTried,
     utcnow,
 )
+from services import outbox
 from services.patient_session import log_in
 from services.tokens import create_invitation, create_resume_link
 from tests.auth.helpers import csrf_for, login
@@ -84,6 +85,14 @@ ACCESS = {
     "admin.move": "admin",
     "admin.settings": "admin",
     "admin.audit": "admin",
+    "admin.outbox": "admin",
+    "admin.resend": "admin",
+    "reception.email_invitation": "staff",
+    # Reminder settings and one-click unsubscribe from a mail: a signed token, no login.
+    "portal.reminder_settings": "way_in",
+    "portal.unsubscribe": "way_in",
+    # The developer outbox: only when mail goes nowhere (no MAIL_SERVER, not production).
+    "dev.outbox": "public",
     # The staff exports of a packet (PDF, FHIR, CSV).
     "reception.packet_pdf": "staff",
     "reception.packet_fhir": "staff",
@@ -108,6 +117,7 @@ ACCESS = {
         "patient.print_view", "patient.keep_link", "patient.leave", "patient.new_link",
         "patient.contact_phone",
         "patient.diary", "patient.diary_add", "patient.last_time", "patient.visit_day",
+        "patient.email_link",
     )},
     # The patient's copy of the summary: only once the packet is sent.
     "patient.summary": "patient_sent",
@@ -157,6 +167,9 @@ def world(app):
     call = SafetyCall(clinic_id=clinic.id, packet_id=packet.id, flag_key="bladder", level=3,
                       due_at=utcnow())
     db.session.add(call)
+    message = outbox.enqueue(clinic_id=clinic.id, kind="staff_alert", recipient="a@example.org",
+                             key="world", cause_type="clinic", cause_id=clinic.id)
+    message.status = "dead"
     db.session.commit()
     values = {
         "filename": "css/app.css", "slug": clinic.slug, "packet_id": packet.id,
@@ -167,6 +180,7 @@ def world(app):
         "entry_id": draft.symptom_entries[0].id, "question_row_id": draft.questions[0].id,
         "call_id": call.id,
         "patient_id": packet.patient_id,
+        "message_id": message.id,
     }
     return {"values": values, "reception": reception, "admin": admin, "outsider": outsider,
             "draft": draft, "draft_link": link}
@@ -314,7 +328,7 @@ def test_another_clinics_admin_gets_404_for_every_id(app, world):
     token = csrf_for(client)
     for rule in app.url_map.iter_rules():
         if not ({"packet_id", "appointment_id", "user_id", "topic_id", "question_id",
-                 "object_id", "call_id", "patient_id"} & set(rule.arguments)):
+                 "object_id", "call_id", "patient_id", "message_id"} & set(rule.arguments)):
             continue
         url = url_for_rule(rule, world["values"])
         if "GET" in rule.methods:

@@ -17,9 +17,18 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from blueprints.auth.forms import StaffForm
+from blueprints.fields import valid_email
 from models import WEEKDAYS
 from services.opening_hours import is_time_zone
 
@@ -106,6 +115,43 @@ class SettingsForm(StaffForm):
                     NumberRange(1, 3650, _l("Enter a number from 1 to 3650."))],
         render_kw={"class": "short", "inputmode": "numeric"},
     )
+    alert_emails = TextAreaField(
+        _l("Alert addresses"),
+        description=_l("One email a line. They get a mail when a safety call is waiting, and a "
+                       "morning digest. The mails say only that something is waiting."),
+        validators=[Optional(), Length(max=2000)],
+        render_kw={"rows": 3, "spellcheck": "false"},
+    )
+    reminder_days = StringField(
+        _l("Remind patients this many days before the visit"),
+        description=_l("Days, with commas, for example 3,1. Only while the packet is not sent. "
+                       "Leave empty for no reminders."),
+        validators=[Optional(), Length(max=40)],
+        render_kw={"class": "short"},
+    )
+    digest_hour = IntegerField(
+        _l("Hour of the morning digest and the reminders"),
+        description=_l("0 to 23, in the clinic's time zone. For example 7 for 7 in the morning."),
+        validators=[InputRequired(_l("Enter an hour from 0 to 23.")),
+                    NumberRange(0, 23, _l("Enter an hour from 0 to 23."))],
+        render_kw={"class": "short", "inputmode": "numeric"},
+    )
+
+    def validate_alert_emails(self, field) -> None:
+        lines = [line.strip() for line in (field.data or "").replace(",", "\n").splitlines()]
+        bad = [line for line in lines if line and not valid_email(line)]
+        if bad:
+            raise ValidationError(_l("These do not look like email addresses: %(bad)s",
+                                     bad=", ".join(bad[:3])))
+        if len([line for line in lines if line]) > 10:
+            raise ValidationError(_l("Enter at most 10 addresses."))
+
+    def validate_reminder_days(self, field) -> None:
+        parts = [p.strip() for p in (field.data or "").split(",") if p.strip()]
+        if any(not p.isdigit() or not 1 <= int(p) <= 60 for p in parts):
+            raise ValidationError(_l("Enter days from 1 to 60 with commas, like 3,1."))
+        field.data = ",".join(dict.fromkeys(parts))
+
     timezone = StringField(
         _l("Time zone"),
         description=_l("Its name in the time zone database, like America/New_York or "
@@ -168,6 +214,16 @@ for _day in WEEKDAYS:
     setattr(SettingsForm, f"{_day}_closes", TimeField(
         _l("%(day)s closes", day=WEEKDAY_NAMES[_day]), validators=[Optional()],
         render_kw={"class": "short"}))
+
+
+class OutboxFilterForm(StaffForm):
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("What"), default="", validators=[Optional()])
+    status = SelectField(_l("State"), default="", validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
 
 
 class AuditFilterForm(StaffForm):

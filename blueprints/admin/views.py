@@ -14,6 +14,7 @@ from blueprints.admin.forms import (
     ActionForm,
     AuditFilterForm,
     MoveForm,
+    OutboxFilterForm,
     QuestionForm,
     RoleForm,
     SettingsForm,
@@ -317,6 +318,46 @@ def settings():
         flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
         return redirect(url_for("admin.settings"), 303)
     return render_template("admin/settings.html", form=form, weekdays=WEEKDAY_NAMES)
+
+
+@bp.get("/outbox")
+def outbox():
+    """Show the clinic's outbox, newest first, filtered by kind, state and date."""
+    from services.outbox import KIND_LABELS, STATUS_LABELS
+
+    form = OutboxFilterForm(request.args)
+    form.kind.choices = [("", _("Any"))] + [(k, str(v)) for k, v in KIND_LABELS.items()]
+    form.status.choices = [("", _("Any"))] + [(k, str(v)) for k, v in STATUS_LABELS.items()]
+    filters = admin_service.OutboxFilters()
+    if request.args and form.validate():
+        filters = admin_service.OutboxFilters(
+            kind=form.kind.data or "", status=form.status.data or "",
+            date_from=form.date_from.data, date_to=form.date_to.data)
+    try:
+        before = int(request.args.get("before", "")[:10]) or None
+    except ValueError:
+        before = None
+    if before is not None and not 0 < before <= MAX_ID:
+        before = None
+    rows, more = admin_service.outbox_page(current_user.clinic_id, filters, before)
+    args = {k: v for k, v in request.args.items() if k != "before" and v}
+    next_url = url_for("admin.outbox", **args, before=more) if more else None
+    return render_template("admin/outbox.html", form=form, rows=rows, next_url=next_url,
+                           first_url=url_for("admin.outbox", **args) if before else None,
+                           action_form=ActionForm())
+
+
+@bp.post("/outbox/<int:message_id>/resend")
+def resend(message_id: int):
+    """Send a failed message again, as a new message with a new link."""
+    _check_action()
+    if not 0 < message_id <= MAX_ID:
+        abort(404)
+    again = admin_service.resend_message(current_user, message_id, ip=_ip())
+    if again is None:
+        abort(404)
+    flash(_("It will be sent again, as a new message."), "success")
+    return redirect(url_for("admin.outbox"), 303)
 
 
 @bp.get("/audit")

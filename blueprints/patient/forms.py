@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.fields import MultiCheckboxField
+from blueprints.fields import MultiCheckboxField, valid_email
 from content import body, vocab
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from services.i18n import bank_wording
@@ -518,3 +518,42 @@ class SimpleStepForm(StepForm):
 
 class DeleteForm(PatientForm):
     """A remove button: CSRF only."""
+
+
+def hour_label(hour: int) -> str:
+    """7 -> "7:00 AM" (clinic time, as the clinic's pages show times)."""
+    return f"{(hour % 12) or 12}:00 {'AM' if hour < 12 else 'PM'}"
+
+
+def daily_hour_choices(none_label) -> list[tuple[str, object]]:
+    from services.reminders import DAILY_HOURS
+
+    return [("", none_label)] + [(str(h), hour_label(h)) for h in DAILY_HOURS]
+
+
+class EmailLinkForm(PatientForm):
+    """"Email me my link", and the opt-in daily reminder."""
+
+    email = StringField(
+        _l("Your email address"),
+        validators=[InputRequired(_l("Please type your email address.")),
+                    Length(max=254, message=_l("That is too long for an email address."))],
+        description=_l("We send only your link and reminders. Never your answers."),
+        render_kw={"type": "email", "autocomplete": "email", "inputmode": "email",
+                   "spellcheck": "false"},
+    )
+    daily_hour = SelectField(
+        _l("A daily reminder to log how you feel"),
+        description=_l("A short mail each day until your visit, at the time you pick."),
+        choices=daily_hour_choices(_l("No daily reminder")), default="",
+        validators=[Optional()],
+    )
+
+    def validate_email(self, field) -> None:
+        if not valid_email(field.data or ""):
+            raise ValidationError(_l("Please check the email address. It should look like "
+                                     "name@example.com."))
+
+    @property
+    def hour(self) -> int | None:
+        return int(self.daily_hour.data) if self.daily_hour.data else None

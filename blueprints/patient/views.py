@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 
 from blueprints.patient import bp
 from blueprints.patient.common import STEPS, after_save, conflict, render_step, stamp
-from blueprints.patient.forms import ContactPhoneForm, DeleteForm, VisitForm
-from extensions import db
-from services import last_time, packets, patients, visit_day
+from blueprints.patient.forms import ContactPhoneForm, DeleteForm, EmailLinkForm, VisitForm
+from extensions import db, limiter
+from services import last_time, packets, patients, reminders, visit_day
 from services import patient_session as ps
 from services.tokens import format_code
 
@@ -42,7 +42,39 @@ def keep_link():
                                form=DeleteForm())
     token, code = shown
     return render_template("patient/keep_link.html", link=link_url(token),
-                           code=format_code(code), form=DeleteForm())
+                           code=format_code(code), form=DeleteForm(),
+                           email_form=_email_form())
+
+
+def _email_form(formdata=None) -> EmailLinkForm:
+    packet = g.packet
+    hour = packet.daily_reminder_hour
+    return EmailLinkForm(formdata=formdata, data={
+        "email": reminders.address_for(packet) or "",
+        "daily_hour": str(hour) if hour is not None else ""})
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def email_link():
+    """Mail the patient a new private link (and keep their daily reminder choice)."""
+    form = _email_form(request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            reminders.email_my_link(g.packet, form.email.data, form.hour, ip=request.remote_addr)
+        except reminders.TooMany:
+            db.session.rollback()
+            form.email.errors.append(_("We sent your link a few times in the last hour. "
+                                       "Please check your inbox and spam folder, or try "
+                                       "again later."))
+        else:
+            db.session.commit()
+            # The same words whatever the address: they confirm nothing about it.
+            flash(_("Your link is on its way. It can take a few minutes. Look in your spam "
+                    "folder if you do not see it."), "success")
+            return redirect(url_for("patient.email_link"), 303)
+    return render_template("patient/email_link.html", form=form), (
+        422 if form.errors else 200)
 
 
 @bp.post("/new-link")

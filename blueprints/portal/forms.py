@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from blueprints.patient.forms import PlainTranslations
+from blueprints.patient.forms import PlainTranslations, daily_hour_choices
 
 
 class PortalForm(FlaskForm):
@@ -60,3 +60,21 @@ class LanguageForm(PortalForm):
 
     def next_url(self, fallback: str) -> str:
         return safe_next(self.next.data) or fallback
+
+
+class ReminderSettingsForm(PortalForm):
+    """The patient's reminders, from a link in a reminder mail (no login)."""
+
+    daily_hour = SelectField(
+        _l("Daily reminder to log how you feel"),
+        choices=daily_hour_choices(_l("No daily reminder")), default="",
+        validators=[Optional()],
+        description=_l("A short mail each day until your visit, at this time."),
+    )
+    previsit = BooleanField(_l("Remind me a few days before my visit if I have not sent my "
+                               "answers"))
+
+    @property
+    def hour(self) -> int | None:
+        return int(self.daily_hour.data) if self.daily_hour.data else None
+

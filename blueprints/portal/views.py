@@ -6,10 +6,10 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 
 from blueprints.portal import bp
-from blueprints.portal.forms import CodeForm, DobForm, LanguageForm, StartForm
-from extensions import db, limiter
+from blueprints.portal.forms import CodeForm, DobForm, LanguageForm, ReminderSettingsForm, StartForm
+from extensions import csrf, db, limiter
 from models import Clinic, PacketLink
-from services import audit, i18n
+from services import audit, i18n, reminders
 from services import patient_session as ps
 from services.tokens import find_link, find_link_by_code
 
@@ -156,3 +156,45 @@ def dob_check():
         form.date_of_birth.errors.append(
             _("That does not match what we have. Please check and try again."))
     return render_template("portal/dob.html", form=form, clinic=clinic)
+
+
+def _reminder_packet(token: str):
+    found = reminders.packet_for_settings(token)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def reminder_settings(token: str):
+    """Change or stop reminders from a link in a reminder mail, without logging in."""
+    packet, _kind = _reminder_packet(token)
+    hour = packet.daily_reminder_hour
+    form = ReminderSettingsForm(data={"daily_hour": str(hour) if hour is not None else "",
+                                      "previsit": packet.previsit_reminders})
+    if form.validate_on_submit():
+        reminders.change_settings(packet, daily_hour=form.hour, previsit=form.previsit.data,
+                                  ip=request.remote_addr)
+        return render_template("portal/reminders.html", form=form, clinic=packet.clinic,
+                               packet=packet, token=token, saved=True)
+    return render_template("portal/reminders.html", form=form, clinic=packet.clinic,
+                           packet=packet, token=token, saved=False)
+
+
+@bp.route("/r/<token>/stop", methods=["GET", "POST"])
+@csrf.exempt
+@limiter.limit("30 per minute", methods=["POST"])
+def unsubscribe(token: str):
+    """One-click unsubscribe (RFC 8058): a POST from the mail program, or the button here.
+
+    No CSRF token: mail programs post `List-Unsubscribe=One-Click` without one. The signed
+    token in the URL is the authority, and all it can do is stop reminders.
+    """
+    packet, kind = _reminder_packet(token)
+    if request.method == "POST":
+        reminders.stop(packet, kind, ip=request.remote_addr)
+        return render_template("portal/unsubscribed.html", clinic=packet.clinic, token=token,
+                               kind=kind)
+    return render_template("portal/unsubscribe.html", clinic=packet.clinic, token=token,
+                           kind=kind)

@@ -26,6 +26,7 @@ from wtforms.validators import (
 )
 
 from blueprints.auth.forms import StaffForm
+from blueprints.fields import valid_email
 from services import safety_calls
 from services.queue import VIEWS
 from services.review import NOTE_MAX
@@ -189,3 +190,17 @@ class SafetyCallForm(StaffForm):
     )
     #: The call's version when the page was shown: a second person acting is told.
     version = HiddenField(validators=[InputRequired(), Regexp(r"^\d{1,9}$")])
+
+
+class EmailInvitationForm(StaffForm):
+    """Mail the invitation: a new link is made and the old one stops."""
+
+    email = StringField(
+        _l("Patient's email"),
+        validators=[DataRequired(_l("Enter the patient's email.")), Length(max=254)],
+        render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
+    )
+
+    def validate_email(self, field) -> None:
+        if not valid_email(field.data or ""):
+            raise ValidationError(_l("Enter an email address like name@example.com."))

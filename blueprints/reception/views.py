@@ -25,6 +25,7 @@ from blueprints.reception import bp
 from blueprints.reception.forms import (
     ActionForm,
     AppointmentForm,
+    EmailInvitationForm,
     NoteForm,
     PatientSearchForm,
     QueueFilterForm,
@@ -431,13 +432,36 @@ def invitation(appointment_id: int):
     if token:
         base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
         link = invitations.patient_link(base, token)
+    return _invitation_page(appointment, link, EmailInvitationForm(
+        data={"email": appointment.patient_email or ""}))
+
+
+def _invitation_page(appointment: Appointment, link: str | None, email_form, status=200):
     return render_template(
         "reception/invitation.html",
         appointment=appointment,
         link=link,
         clinic=current_user.clinic,
         action_form=ActionForm(),
-    )
+        email_form=email_form,
+        messages=invitations.messages_for(appointment),
+    ), status
+
+
+@bp.post("/appointments/<int:appointment_id>/email")
+def email_invitation(appointment_id: int):
+    """Mail the invitation with a new personal link (the old link stops)."""
+    appointment = _appointment_or_404(appointment_id)
+    form = EmailInvitationForm()
+    if appointment.status == "cancelled":
+        flash(_("This appointment is cancelled, so it can't have a new link."), "warning")
+        return redirect(url_for("reception.appointments"), 303)
+    if not form.validate_on_submit():
+        return _invitation_page(appointment, None, form, status=422)
+    invitations.email_invitation(appointment, current_user, form.email.data, ip=_ip())
+    flash(_("The invitation is on its way to %(email)s, with a new link. The old link "
+            "stopped working.", email=appointment.patient_email), "success")
+    return redirect(url_for("reception.invitation", appointment_id=appointment.id), 303)
 
 
 @bp.post("/appointments/<int:appointment_id>/reissue")
