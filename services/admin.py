@@ -247,8 +247,10 @@ def move(admin: StaffUser, obj: ClinicTopic | ClinicQuestion, direction: str,
 
 # Settings ---------------------------------------------------------------------------------
 
-SETTINGS = ("name", "phone", "emergency_number", "require_totp", "open_start", "retention_days",
-            "timezone", "alert_emails", "reminder_days", "digest_hour")
+#: The mail settings; a form that does not send one leaves it as it is.
+MAIL_SETTINGS = ("alert_emails", "reminder_days", "digest_hour")
+SETTINGS = ("name", "phone", "emergency_number", "require_totp", "open_start",
+            "retention_days", "timezone", *MAIL_SETTINGS)
 
 
 def update_settings(admin: StaffUser, values: dict, ip: str | None = None) -> list[str]:

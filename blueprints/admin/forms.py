@@ -19,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
     NumberRange,
     Optional,
@@ -132,8 +131,7 @@ class SettingsForm(StaffForm):
     digest_hour = IntegerField(
         _l("Hour of the morning digest and the reminders"),
         description=_l("0 to 23, in the clinic's time zone. For example 7 for 7 in the morning."),
-        validators=[InputRequired(_l("Enter an hour from 0 to 23.")),
-                    NumberRange(0, 23, _l("Enter an hour from 0 to 23."))],
+        validators=[Optional(), NumberRange(0, 23, _l("Enter an hour from 0 to 23."))],
         render_kw={"class": "short", "inputmode": "numeric"},
     )
 

@@ -314,6 +314,9 @@ def settings():
     if form.validate_on_submit():
         values = {key: getattr(form, key).data for key in admin_service.SETTINGS}
         values["opening_hours"] = form.opening_hours()
+        for key in admin_service.MAIL_SETTINGS:
+            if key not in request.form or values[key] is None:
+                values[key] = getattr(clinic, key)
         changed = admin_service.update_settings(current_user, values, ip=_ip())
         flash(_("Settings saved.") if changed else _("Nothing was changed."), "success")
         return redirect(url_for("admin.settings"), 303)

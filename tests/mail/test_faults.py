@@ -99,3 +99,33 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(mail_app, smtp, red
     assert recipients == Counter({f"p{n}@example.org": 1 for n in range(12)})
     assert len(smtp.mailbox.messages) == 12
     scan(smtp.mailbox.messages)
+
+
+def test_two_workers_claiming_at_once_never_take_the_same_message(mail_app, smtp):
+    """Claims are a conditional status change (and SKIP LOCKED on PostgreSQL): four threads,
+    each with its own connection, claim 40 due messages; each is claimed exactly once."""
+    import threading
+
+    clinic = make_clinic("riverside", "Riverside Clinic")
+    _, packet = health_packet(clinic)
+    _queue(clinic, packet, 40)
+    claimed: list[int] = []
+    lock = threading.Lock()
+
+    def claim_all() -> None:
+        with mail_app.app_context():
+            while True:
+                ids = outbox.claim_due(limit=3)
+                if not ids:
+                    break
+                with lock:
+                    claimed.extend(ids)
+            db.session.remove()
+
+    threads = [threading.Thread(target=claim_all) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(claimed) == sorted(set(claimed)) and len(claimed) == 40
+    assert _statuses() == Counter({"sending": 40})
