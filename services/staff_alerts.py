@@ -47,12 +47,10 @@ def safety_call_opened(clinic: Clinic, call_id: int) -> int:
 def open_calls(clinic: Clinic) -> int:
     """Safety calls waiting for a person (none until the safety net keeps calls)."""
     try:
-        from models import SafetyCall  # type: ignore[attr-defined]
+        from services.safety_calls import open_count
     except ImportError:
         return 0
-    return db.session.scalar(
-        db.select(db.func.count()).select_from(SafetyCall).where(
-            SafetyCall.clinic_id == clinic.id, SafetyCall.closed_at.is_(None))) or 0
+    return open_count(clinic.id)
 
 
 def packets_to_review(clinic: Clinic, day: date) -> int:
