@@ -7,6 +7,7 @@ channel (text messages) is one more class in CHANNELS and a value in models.CHAN
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import sys
 from dataclasses import dataclass, field
@@ -40,8 +41,8 @@ def message_id(message: OutboxMessage) -> str:
     """The same Message-ID on every try, so a resend after a crash is one message to the
     recipient's mail system."""
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip("> ") or "visitprep"
-    return make_msgid(idstring=f"outbox-{message.id}-{message.idempotency_key[:40]}".replace(
-        ":", "-"), domain=domain)
+    key = hashlib.sha256(message.idempotency_key.encode()).hexdigest()[:20]
+    return f"<visitprep.{message.id}.{key}@{domain}>"
 
 
 class EmailChannel:

@@ -17,7 +17,7 @@ SENTINELS = {
     "history": "SENTINELCONDITION", "log": "SENTINELLOGNOTE", "note": "SENTINELSTAFFNOTE",
     "closing": "SENTINELCLOSING",
 }
-DOB_FORMS = (DOB.isoformat(), f"{DOB:%m/%d/%Y}", "1971")
+DOB_FORMS = (DOB.isoformat(), f"{DOB:%m/%d/%Y}", f"{DOB:%-d %b %Y}", f"{DOB:%B %-d, %Y}")
 
 
 def fill_health_data(packet) -> None:
@@ -61,7 +61,8 @@ def scan(messages) -> None:
         for word in SENTINELS.values():
             assert word.lower() not in text.lower(), word
         for form in DOB_FORMS:
-            assert form not in text, form
+            at = text.find(form)
+            assert at < 0, (form, text[max(at - 80, 0):at + 40])
         for word in ("fibromyalgia", "emergency answer", "chest pain", "pain score"):
             assert word not in text.lower(), word
 

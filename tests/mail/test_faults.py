@@ -98,6 +98,11 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(mail_app, smtp, red
     recipients = Counter(str(m["To"]) for m in smtp.mailbox.messages)
     assert recipients == Counter({f"p{n}@example.org": 1 for n in range(12)})
     assert len(smtp.mailbox.messages) == 12
+    # The Message-ID is the message's, not the try's: a resend is the same message.
+    ids = {str(row.id): row.idempotency_key for row in db.session.scalars(
+        db.select(OutboxMessage))}
+    assert all(str(m["Message-ID"]).startswith("<visitprep.") for m in smtp.mailbox.messages)
+    assert len(_received_ids(smtp)) == len(ids)
     scan(smtp.mailbox.messages)
 
 
