@@ -32,6 +32,7 @@ from models import (
     FLAG_URGENT,
     SAFETY_CALL_OUTCOMES,
     SAFETY_CALL_RETRY,
+    Clinic,
     Packet,
     SafetyCall,
     SafetyCallEvent,
@@ -116,6 +117,9 @@ def on_call_opened(call: SafetyCall) -> None:
     alert mail's outbox row) commits, or not, together with the answer. Must not commit
     and must not hold health data (SECURITY P8).
     """
+    from services import staff_alerts
+
+    staff_alerts.safety_call_opened(db.session.get(Clinic, call.clinic_id), call.id)
 
 
 def raised_at(packet: Packet, key: str) -> datetime | None:

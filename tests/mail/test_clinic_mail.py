@@ -72,26 +72,38 @@ def test_a_bad_address_on_the_invitation_form_is_shown_next_to_it(mail_app, smtp
 
 
 def test_a_safety_call_alert_arrives_within_a_minute(mail_app, smtp, redis_queue, worker):
+    """A patient's emergency "yes" opens a call; the alert reaches the clinic by mail."""
+    from tests.reception.test_safety_calls import patient_client, patient_says
+
     clinic = make_clinic("riverside", "Riverside Clinic",
                          alert_emails="desk@example.org\nnurse@example.org")
-    health_packet(clinic)
+    _, packet = health_packet(clinic)
+    patient = patient_client(mail_app, packet)
     worker.start()
     time.sleep(1)
     started = time.monotonic()
-    assert staff_alerts.safety_call_opened(clinic, call_id=41) == 2
-    db.session.commit()
+    patient_says(patient, {"q_bladder": "yes"})
     mails = smtp.mailbox.wait_for(2, timeout=60)
     took = time.monotonic() - started
     assert took < 60
     print(f"safety-call alert: 2 mails in {took:.2f} s")
+    assert {str(m["To"]) for m in mails} == {"desk@example.org", "nurse@example.org"}
     text, html = parts(mails[0])
     assert "A safety call is waiting" in text
     assert "http://prep.clinic.test/reception/login" in text and "/reception/login" in html
     assert "List-Unsubscribe" not in mails[0]
-    # The same call twice is still one alert per address.
-    staff_alerts.safety_call_opened(clinic, call_id=41)
-    db.session.commit()
-    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == 2
+    # One alert per call and address; the same answer saved again opens nothing new.
+    from models import SafetyCall
+
+    calls = db.session.scalar(db.select(db.func.count()).select_from(SafetyCall))
+    patient_says(patient, {"q_bladder": "yes"})
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(SafetyCall)) == calls
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.kind == "staff_alert")) == 2 * calls
+    mails = smtp.mailbox.wait_for(2 * calls, timeout=60)
+    assert set(db.session.scalars(db.select(OutboxMessage.cause_type).where(
+        OutboxMessage.kind == "staff_alert"))) == {"safety_call"}
     scan(mails)
 
 
