@@ -34,8 +34,10 @@ class TooMany(Exception):
 
 
 def packet_locale(packet: Packet | None) -> str:
-    """The packet's language once packets keep one; English until then."""
-    return (getattr(packet, "language", None) or "en") if packet is not None else "en"
+    """The packet's language (the patient's choice), else its clinic's default, else English."""
+    if packet is None:
+        return "en"
+    return packet.language or (packet.clinic.default_language if packet.clinic else None) or "en"
 
 
 def clinic_now(clinic: Clinic, now: datetime | None = None) -> datetime:

@@ -177,3 +177,17 @@ def test_a_refused_address_is_dead_at_once_and_shown(mail_app, smtp):
     assert outbox.deliver_due() == {"dead": 1}
     row = db.session.scalar(db.select(OutboxMessage))
     assert row.status == "dead" and "550" in row.last_error
+
+
+def test_mail_is_in_the_packet_language(mail_app, smtp):
+    clinic = make_clinic("riverside", "Riverside Clinic")
+    _, packet = health_packet(clinic, contact_email="es@example.org", language="es")
+    reminders.email_my_link(packet, "es@example.org", None)
+    db.session.commit()
+    outbox.deliver_due()
+    [mail] = smtp.mailbox.wait_for(1)
+    text, html = parts(mail)
+    assert "Su enlace para prepararse" in str(mail["Subject"])
+    assert "Primero le pediremos su fecha de nacimiento." in text
+    assert '<html lang="es">' in html
+    scan([mail])
