@@ -61,6 +61,13 @@ def format_time(value: datetime | None) -> str:
     return dates.format_time(value, TIME_PATTERN, tzinfo=value.tzinfo, locale=_locale())
 
 
+def format_hour(hour: int) -> str:
+    """A clock hour as the page's language writes it: "7:00 PM" / "7:00 p. m."."""
+    from datetime import time
+
+    return dates.format_time(time(hour), TIME_PATTERN, locale=_locale())
+
+
 def format_short_day(value: date) -> str:
     """A day on a chart axis: "1 Dec" / "1 dic"."""
     return dates.format_date(value, SHORT_DAY_PATTERN, locale=_locale())

@@ -34,10 +34,10 @@ class TooMany(Exception):
 
 
 def packet_locale(packet: Packet | None) -> str:
-    """The packet's language (the patient's choice), else its clinic's default, else English."""
-    if packet is None:
-        return "en"
-    return packet.language or (packet.clinic.default_language if packet.clinic else None) or "en"
+    """The language the packet's mail goes out in (services.i18n decides)."""
+    from services.i18n import packet_language
+
+    return packet_language(packet) if packet is not None else "en"
 
 
 def clinic_now(clinic: Clinic, now: datetime | None = None) -> datetime:

@@ -520,18 +520,23 @@ class DeleteForm(PatientForm):
     """A remove button: CSRF only."""
 
 
-def hour_label(hour: int) -> str:
-    """7 -> "7:00 AM" (clinic time, as the clinic's pages show times)."""
-    return f"{(hour % 12) or 12}:00 {'AM' if hour < 12 else 'PM'}"
-
-
 def daily_hour_choices(none_label) -> list[tuple[str, object]]:
+    """The hours of the daily reminder, written in the page's language (call per request)."""
+    from services.formatting import format_hour
     from services.reminders import DAILY_HOURS
 
-    return [("", none_label)] + [(str(h), hour_label(h)) for h in DAILY_HOURS]
+    return [("", none_label)] + [(str(h), format_hour(h)) for h in DAILY_HOURS]
 
 
-class EmailLinkForm(PatientForm):
+class DailyHourMixin:
+    """Forms with a `daily_hour` select: its labels are made for each request's language."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.daily_hour.choices = daily_hour_choices(_l("No daily reminder"))
+
+
+class EmailLinkForm(DailyHourMixin, PatientForm):
     """"Email me my link", and the opt-in daily reminder."""
 
     email = StringField(
@@ -545,8 +550,7 @@ class EmailLinkForm(PatientForm):
     daily_hour = SelectField(
         _l("A daily reminder to log how you feel"),
         description=_l("A short mail each day until your visit, at the time you pick."),
-        choices=daily_hour_choices(_l("No daily reminder")), default="",
-        validators=[Optional()],
+        choices=[], default="", validators=[Optional()],
     )
 
     def validate_email(self, field) -> None:

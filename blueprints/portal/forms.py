@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from blueprints.patient.forms import PlainTranslations, daily_hour_choices
+from blueprints.patient.forms import DailyHourMixin, PlainTranslations
 
 
 class PortalForm(FlaskForm):
@@ -62,13 +62,12 @@ class LanguageForm(PortalForm):
         return safe_next(self.next.data) or fallback
 
 
-class ReminderSettingsForm(PortalForm):
+class ReminderSettingsForm(DailyHourMixin, PortalForm):
     """The patient's reminders, from a link in a reminder mail (no login)."""
 
     daily_hour = SelectField(
         _l("Daily reminder to log how you feel"),
-        choices=daily_hour_choices(_l("No daily reminder")), default="",
-        validators=[Optional()],
+        choices=[], default="", validators=[Optional()],
         description=_l("A short mail each day until your visit, at this time."),
     )
     previsit = BooleanField(_l("Remind me a few days before my visit if I have not sent my "
