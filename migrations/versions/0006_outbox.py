@@ -1,7 +1,7 @@
 """An outbox of mail to send; patient and appointment addresses; reminder and alert settings
 
 Revision ID: 0006_outbox
-Revises: 0007_languages
+Revises: 0010_visit_view
 Create Date: 2026-12-01
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_outbox'
-down_revision = '0007_languages'
+down_revision = '0010_visit_view'
 branch_labels = None
 depends_on = None
 
