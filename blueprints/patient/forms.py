@@ -55,8 +55,20 @@ def clean_text(value):
     return value.strip()
 
 
+class KeptLength(Length):
+    """A length limit the server checks, with no `maxlength` attribute on the field.
+
+    With `maxlength` the browser cuts a long paste short without a word and the cut text is
+    saved; without it the server says so next to the field and keeps every character typed.
+    """
+
+    def __init__(self, max: int, message=None):  # noqa: A002 (WTForms' own name)
+        super().__init__(max=max, message=message)
+        self.field_flags = {}
+
+
 def too_long(limit: int):
-    return Length(max=limit, message=_l(
+    return KeptLength(max=limit, message=_l(
         "Please keep this to %(max)d characters or fewer. What you typed is kept below.",
         max=limit))
 
