@@ -14,7 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, Config, load_config
-from extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from extensions import babel, db, limiter, login_manager, mail, migrate
+from services import csrf_guard
 
 #: The one Content-Security-Policy: no inline script or style anywhere.
 CSP = (
@@ -28,6 +29,7 @@ def create_app(config: Config | None = None, **overrides: Any) -> Flask:
     """Build the app from a config object (default: from the environment)."""
     app = Flask(__name__, instance_path=str(BASE_DIR / "instance"))
     register_config(app, config or load_config(), overrides)
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_headers(app)
@@ -42,6 +44,17 @@ def register_config(app: Flask, config: Config, overrides: dict[str, Any]) -> No
     app.config.update(overrides)
 
 
+def register_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address and scheme from their
+    X-Forwarded-For / X-Forwarded-Proto (rate limits and audit rows then see the real
+    client, and cookies and HSTS see HTTPS). With 0, forwarded headers are ignored."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
 def register_extensions(app: Flask) -> None:
     from services.passwords import use_parameters
 
@@ -49,7 +62,7 @@ def register_extensions(app: Flask) -> None:
         use_parameters(**app.config["ARGON2_PARAMETERS"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
-    csrf.init_app(app)
+    csrf_guard.init_app(app)
     login_manager.init_app(app)
     from services.i18n import select_locale, select_timezone
 

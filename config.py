@@ -93,7 +93,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    #: Patient sessions end after this long without a request, and this long in all (P7).
+    PATIENT_IDLE_TIMEOUT = timedelta(hours=2)
+    PATIENT_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    PERMANENT_SESSION_LIFETIME = PATIENT_ABSOLUTE_TIMEOUT
 
     #: The staff cookie holds a server-side session id and is Strict.
     STAFF_COOKIE_NAME = "vp_staff"
@@ -101,8 +104,11 @@ class Config:
     STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 
     #: CSRF tokens live as long as the patient session, so a slow patient is never refused.
-    WTF_CSRF_TIME_LIMIT = int(PERMANENT_SESSION_LIFETIME.total_seconds())
-    WTF_CSRF_SSL_STRICT = True
+    WTF_CSRF_TIME_LIMIT = int(PATIENT_ABSOLUTE_TIMEOUT.total_seconds())
+    #: Flask-WTF's Referer check is off: with `Referrer-Policy: no-referrer` browsers send no
+    #: Referer, so it refused every POST over HTTPS. services/csrf_guard.py checks `Origin`
+    #: and `Sec-Fetch-Site` instead.
+    WTF_CSRF_SSL_STRICT = False
 
     #: Invitation and resume links stop working after this many days.
     LINK_LIFETIME_DAYS = 120
@@ -147,6 +153,9 @@ class Config:
         self.RATELIMIT_DEFAULT = os.environ.get("RATELIMIT_DEFAULT") or self.RATELIMIT_DEFAULT
         self.LINK_LIFETIME_DAYS = _int("LINK_LIFETIME_DAYS", self.LINK_LIFETIME_DAYS)
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/") or None
+        #: How many proxies (nginx, a load balancer) stand in front of the app. Their
+        #: X-Forwarded-For and X-Forwarded-Proto are believed for that many hops, no more.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         #: The port `make run` serves on, for the links the CLI prints.
         self.PORT = _int("PORT", 5000)
         self.MAIL_SERVER = os.environ.get("MAIL_SERVER") or None

@@ -1,8 +1,17 @@
-"""Error pages: plain words, no traceback, SQL or config, and typed input kept where there was some."""
+"""Error pages: plain words, no traceback, SQL or config, and typed input kept where there was some.
+
+Error handlers never touch the database (SECURITY.md R7): with the database down, the
+page is drawn without the staff navigation or the clinic's name (both would load rows),
+and a page that cannot be drawn at all falls back to a fixed one, still with our headers.
+
+Typed input is shown back, and offered to send again, only for a request that was the
+person's own (services/csrf_guard.py): a cross-site or token-less POST gets a plain page
+with nothing of the request and no new token.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -10,6 +19,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
+from services import csrf_guard
 
 bp = Blueprint("errors", __name__)
 
@@ -45,32 +55,81 @@ def _typed_values() -> list[tuple[str, str]]:
     ]
 
 
-def render_error(status: int, *, title: str | None = None, message: str | None = None):
+#: Shown when even the error page cannot be drawn: no template, no database, no session.
+FALLBACK = (
+    "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>VisitPrep</title>"
+    "</head><body><h1>Something went wrong on our side</h1>"
+    "<p>Nothing you did caused this. Please try again in a minute.</p></body></html>"
+)
+
+
+def _resend_token() -> str | None:
+    """The token for "Send it again": the request's own when it passed the check (it is
+    still good for this session), a new one only for a same-origin request with our own
+    expired token. Never one for a request that came without a valid token."""
+    if g.get(csrf_guard.PASSED):
+        return csrf_guard.submitted_token()
+    if csrf_guard.may_show_typed():
+        try:
+            from flask_wtf.csrf import generate_csrf
+
+            return generate_csrf()
+        except Exception:  # noqa: BLE001 - no session store: no button, the text stays
+            return None
+    return None
+
+
+def render_error(status: int, *, title: str | None = None, message: str | None = None,
+                 plain: bool = False):
     default_title, default_message = PAGES.get(status, PAGES[500])
     staff = request.path.startswith(("/reception", "/admin"))
-    return (
-        render_template(
-            "errors/error.html",
-            status=status,
-            title=title or str(default_title),
-            message=message or str(default_message),
-            typed=_typed_values() if status in {400, 409, 503} else [],
-            resend_to=request.path if request.method == "POST" else None,
-            layout="staff/_layout.html" if staff else "patient/_layout.html",
-        ),
-        status,
-    )
+    show_typed = status in {400, 409, 503} and csrf_guard.may_show_typed()
+    typed = _typed_values() if show_typed else []
+    resend = request.path if request.method == "POST" and typed and status != 409 else None
+    token = _resend_token() if resend else None
+    try:
+        return (
+            render_template(
+                "errors/error.html",
+                status=status,
+                title=title or str(default_title),
+                message=message or str(default_message),
+                typed=typed,
+                resend_to=resend if token else None,
+                resend_token=token,
+                # Plain: no staff navigation, no clinic, no new token on the page.
+                plain=plain,
+                clinic=None,
+                packet=None,
+                layout="staff/_layout.html" if staff else "patient/_layout.html",
+            ),
+            status,
+        )
+    except Exception:  # noqa: BLE001 - the error page itself must never fail
+        current_app.logger.exception("The error page could not be drawn")
+        return FALLBACK, status
 
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error: CSRFError):
+    if csrf_guard.may_show_typed():
+        # The person's own page, only out of date: give their words back to send again.
+        return render_error(
+            400,
+            title=_("Please send that again"),
+            message=_(
+                "For your safety this page timed out. What you typed is kept below: "
+                "press the button to send it again."
+            ),
+        )
+    current_app.logger.warning("CSRF refusal: %s (origin: %s)", error.description,
+                               g.get(csrf_guard.ORIGIN))
     return render_error(
         400,
-        title=_("Please send that again"),
-        message=_(
-            "For your safety this page timed out. What you typed is kept below: "
-            "press the button to send it again."
-        ),
+        title=_("This page could not be used"),
+        message=_("For your safety nothing was changed. Open VisitPrep again and use "
+                  "the buttons on its pages."),
+        plain=True,
     )
 
 
@@ -82,13 +141,21 @@ def http_error(error: HTTPException):
 @bp.app_errorhandler(OperationalError)
 @bp.app_errorhandler(DBAPIError)
 def database_error(error: Exception):
-    db.session.rollback()
+    _rollback()
     current_app.logger.error("Database error: %s", type(error).__name__)
-    return render_error(503)
+    return render_error(503, plain=True)
 
 
 @bp.app_errorhandler(Exception)
 def unexpected_error(error: Exception):
-    db.session.rollback()
+    _rollback()
     current_app.logger.exception("Unhandled error")
-    return render_error(500)
+    return render_error(500, plain=True)
+
+
+def _rollback() -> None:
+    """Give the connection back; a dead one may refuse even that, which is fine here."""
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the database is what failed
+        current_app.logger.warning("Rollback failed after a database error")
