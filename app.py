@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from config import BASE_DIR, Config, load_config
 from extensions import babel, db, limiter, login_manager, mail, migrate
-from services import csrf_guard
+from services import csrf_guard, web_session
 
 #: The one Content-Security-Policy: no inline script or style anywhere.
 CSP = (
@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
         use_parameters(**app.config["ARGON2_PARAMETERS"])
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    web_session.init_app(app)
     csrf_guard.init_app(app)
     login_manager.init_app(app)
     from services.i18n import select_locale, select_timezone

@@ -116,9 +116,11 @@ def demo_seed() -> None:
 def retention_purge() -> None:
     """Delete patients whose last visit is older than each clinic keeps them; say how many."""
     from services.retention import LOGIN_RECORDS_DAYS, purge, purge_login_records
+    from services.web_session import end_expired
 
     results = purge()
     old = purge_login_records()
+    click.echo(_("Deleted %(n)d browser session(s) past their time limits.", n=end_expired()))
     click.echo(_("Deleted %(n)d staff session and login attempt record(s) older than "
                  "%(days)d days.", n=old, days=LOGIN_RECORDS_DAYS))
     if not results:

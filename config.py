@@ -213,6 +213,10 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    #: `__Host-`: the browser takes the cookie only over HTTPS, for this host, for path /,
+    #: so no other subdomain or plain-HTTP page can set or overwrite it.
+    SESSION_COOKIE_NAME = "__Host-vp_session"
+    STAFF_COOKIE_NAME = "__Host-vp_staff"
     HSTS = True
 
     def load_secret_key(self) -> str:

@@ -259,6 +259,20 @@ class StaffSession(db.Model):
     user: Mapped[StaffUser] = relationship()
 
 
+class WebSession(db.Model):
+    """A browser's session (services/web_session.py): the cookie holds only a random id."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the random id in the `vp_session` cookie.
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: What Flask keeps in `session`, as Flask's tagged JSON.
+    data: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class LoginAttempt(db.Model):
     """One staff login try; the throttle counts recent failures per email."""
 
@@ -271,8 +285,11 @@ class LoginAttempt(db.Model):
     #: password or totp
     stage: Mapped[str] = mapped_column(String(10), default="password")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: The client's address (through the trusted proxies), for the per-address throttle.
+    ip: Mapped[str | None] = mapped_column(String(45))
 
-    __table_args__ = (Index("ix_login_attempt_email_at", "email", "at"),)
+    __table_args__ = (Index("ix_login_attempt_email_at", "email", "at"),
+                      Index("ix_login_attempt_ip_at", "ip", "at"))
 
 
 class Appointment(db.Model):

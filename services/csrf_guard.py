@@ -16,14 +16,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, session
 from flask_wtf.csrf import CSRFError
 from itsdangerous import BadData, URLSafeTimedSerializer
+from werkzeug.exceptions import ServiceUnavailable
 
 from extensions import csrf
 
 #: g keys: the request passed both checks / the verdict on where it came from.
 PASSED, ORIGIN = "csrf_passed", "csrf_origin"
+
+
+class SessionStoreDown(ServiceUnavailable):
+    """The database holding the sessions does not answer, so no token can be checked."""
+
+
+def store_down() -> bool:
+    return bool(getattr(session, "store_down", False))
 
 
 def _origin_of(url: str) -> str | None:
@@ -103,18 +112,24 @@ def may_show_typed() -> bool:
     return g.get(ORIGIN) == "same" and token_was_ours()
 
 
+#: Pages that need no session: they answer even while the session store is down.
+NO_SESSION_ENDPOINTS = {"static", "health.healthz"}
+
+
 def check() -> None:
-    """The before-request hook: origin first, then Flask-WTF's token check."""
+    """The before-request hook: the session store, the origin, then Flask-WTF's token."""
     g.pop(PASSED, None)
-    g.pop(ORIGIN, None)
+    verdict = origin_verdict()
+    setattr(g, ORIGIN, verdict)
+    if store_down() and request.endpoint not in NO_SESSION_ENDPOINTS:
+        # Without the session nobody is known: say the database is down, not "bad link".
+        raise SessionStoreDown()
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
         return
     if request.method not in current_app.config.get(
         "WTF_CSRF_METHODS", {"POST", "PUT", "PATCH", "DELETE"}
     ):
         return
-    verdict = origin_verdict()
-    setattr(g, ORIGIN, verdict)
     if _is_exempt():
         return
     if verdict == "cross":

@@ -158,13 +158,17 @@ def packet_for_link(link: PacketLink) -> Packet:
 
 
 def fresh_session(session: MutableMapping[str, Any]) -> None:
-    """Drop everything in the session, the CSRF secret included.
+    """Drop everything in the session, the CSRF secret included, and end it on the server.
 
     Flask-WTF caches the signed CSRF token on `g` for the app context; it is dropped
     too, so the next form gets a token for the new session.
     """
     language = session.get(LANGUAGE_KEY)
-    session.clear()
+    regenerate = getattr(session, "regenerate", None)
+    if regenerate is not None:
+        regenerate()  # a new id, the old row deleted on the server (services/web_session.py)
+    else:
+        session.clear()
     if language:
         session[LANGUAGE_KEY] = language  # the "Español / English" choice is no secret
     if has_app_context():

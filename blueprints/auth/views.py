@@ -116,8 +116,11 @@ def _next_step(user: StaffUser):
 
 
 def _finish(user: StaffUser) -> Response:
-    """Every step passed: a new server-side session and a new cookie (S6)."""
-    session.pop(PENDING, None)
+    """Every step passed: a new server-side session and a new cookie (S6), and a new
+    browser session too (the half-finished login in it is gone with the old id)."""
+    from services.patient_session import fresh_session
+
+    fresh_session(session)
     old = request.cookies.get(current_app.config["STAFF_COOKIE_NAME"])
     staff_auth.end_session(old, "replaced")
     token = staff_auth.start_session(user)

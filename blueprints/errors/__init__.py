@@ -69,6 +69,10 @@ def _resend_token() -> str | None:
     expired token. Never one for a request that came without a valid token."""
     if g.get(csrf_guard.PASSED):
         return csrf_guard.submitted_token()
+    if csrf_guard.store_down():
+        # Nothing can be checked or made now; the request's own token (ours, from a
+        # same-origin page) works again once the database is back.
+        return csrf_guard.submitted_token() if csrf_guard.may_show_typed() else None
     if csrf_guard.may_show_typed():
         try:
             from flask_wtf.csrf import generate_csrf
@@ -131,6 +135,12 @@ def csrf_error(error: CSRFError):
                   "the buttons on its pages."),
         plain=True,
     )
+
+
+@bp.app_errorhandler(csrf_guard.SessionStoreDown)
+def session_store_down(error: csrf_guard.SessionStoreDown):
+    current_app.logger.error("Database error: the session store does not answer")
+    return render_error(503, plain=True)
 
 
 @bp.app_errorhandler(HTTPException)
