@@ -113,8 +113,6 @@ class Config:
     #: Invitation and resume links stop working after this many days.
     LINK_LIFETIME_DAYS = 120
     DOB_MAX_FAILURES = 5
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_FAILURE_WINDOW = timedelta(minutes=1)
 
     RATELIMIT_DEFAULT = "300 per minute"
     RATELIMIT_HEADERS_ENABLED = True

@@ -107,6 +107,16 @@ def reset_totp(admin: StaffUser, user: StaffUser, ip: str | None = None) -> None
     db.session.commit()
 
 
+def clear_login_throttle(admin: StaffUser, user: StaffUser, ip: str | None = None) -> None:
+    """Let an account whose login waits after many wrong tries try again at once."""
+    from services.staff_auth import clear_throttle
+
+    clear_throttle(user, "cleared", ip)
+    record("staff.login_cleared", actor=admin, object_type="staff_user", object_id=user.id,
+           ip=ip)
+    db.session.commit()
+
+
 def reset_password(admin: StaffUser, user: StaffUser, ip: str | None = None) -> str:
     """A new one-time password (shown once); the old password and sessions stop working."""
     _not_self(admin, user, "password")

@@ -1,9 +1,11 @@
-"""Staff passwords: the length policy, common-password refusal and argon2id hashing."""
+"""Staff passwords: the length policy, breached-password refusal and argon2id hashing."""
 
 from __future__ import annotations
 
 import functools
+import gzip
 import secrets
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -30,13 +32,29 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
+#: The 100,000 most common passwords of a real breach corpus, plus its longer ones
+#: (see data/README.md), case-folded, one a line. Checked offline, never sent anywhere.
+BREACHED_LIST = Path(__file__).resolve().parent.parent / "data" / "breached-passwords.txt.gz"
+
+
+@functools.cache
+def breached_passwords() -> frozenset[str]:
+    with gzip.open(BREACHED_LIST, "rt", encoding="utf-8") as lines:
+        return frozenset(line.rstrip("\n") for line in lines if line.strip())
+
+
+def is_breached(password: str) -> bool:
+    folded = password.lower()
+    return folded in COMMON_PASSWORDS or folded in breached_passwords()
+
+
 def password_problem(password: str) -> str | None:
     """A plain sentence saying what is wrong with a new password, or None."""
     if len(password) < MIN_LENGTH:
         return f"Use at least {MIN_LENGTH} characters."
     if len(password) > MAX_LENGTH:
         return f"Use at most {MAX_LENGTH} characters."
-    if password.lower() in COMMON_PASSWORDS or len(set(password)) < 4:
+    if is_breached(password) or len(set(password)) < 4:
         return "This password is too common. Choose another."
     return None
 

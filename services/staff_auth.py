@@ -99,75 +99,187 @@ def end_session(token: str | None, reason: str = "logout") -> StaffSession | Non
 
 
 # Throttle ---------------------------------------------------------------------------------
+#
+# SECURITY.md S3. Every try is a LoginAttempt row, so all workers share the counts.
+# Per account: after FREE_TRIES failures since the account was last cleared, each further
+# try must wait longer (1, 2, 4, 8, then 15 minutes), and never more than MAX_PER_HOUR
+# failures an hour are taken. Per address: the same growing wait after ADDRESS_FREE_TRIES
+# failures from one client address in an hour, whichever accounts they were for.
+# A real user is never kept out by someone else's guesses: while their account waits,
+# the login page takes the password *and* the two-step code together, and when both are
+# right the account is cleared (an admin can clear it too). Wrong guesses there change
+# nothing an attacker could see.
+
+FREE_TRIES = 5
+MAX_PER_HOUR = 100
+ADDRESS_FREE_TRIES = 20
+FIRST_WAIT = timedelta(minutes=1)
+LONGEST_WAIT = timedelta(minutes=15)
+HOUR = timedelta(hours=1)
+#: A second-factor failure stage counts separately: someone who has the password.
+CODE_FREE_TRIES = 5
+#: Stages of a successful LoginAttempt that clear an account's count.
+CLEARING = ("login", "unlock", "cleared")
 
 
-def recent_failures(email: str, window: timedelta) -> int:
+def account_key(email: str, user: StaffUser | None) -> str:
+    """What a LoginAttempt stores for the typed email: the account's own address, or, for
+    an address no account has, a hash (whatever was typed there is not kept)."""
+    if user is not None:
+        return user.email
+    return "unknown:" + hashlib.sha256(email.encode()).hexdigest()[:40]
+
+
+def _last_clear(key: str) -> datetime | None:
     return db.session.scalar(
-        db.select(func.count(LoginAttempt.id)).where(
-            LoginAttempt.email == email,
-            LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at > now() - window,
-        )
-    ) or 0
-
-
-def is_locked(email: str, max_failures: int, window: timedelta) -> bool:
-    """Too many recent failures for this account: refuse even the right password for now."""
-    return recent_failures(email, window) >= max_failures
-
-
-def note_attempt(email: str, user: StaffUser | None, succeeded: bool, stage: str) -> None:
-    db.session.add(
-        LoginAttempt(
-            email=email, user_id=user.id if user else None, succeeded=succeeded, stage=stage,
-            at=now(),
+        db.select(func.max(LoginAttempt.at)).where(
+            LoginAttempt.email == key, LoginAttempt.succeeded.is_(True),
+            LoginAttempt.stage.in_(CLEARING),
         )
     )
 
 
+def _failures(where, since: datetime):
+    row = db.session.execute(
+        db.select(func.count(LoginAttempt.id), func.max(LoginAttempt.at)).where(
+            *where, LoginAttempt.succeeded.is_(False), LoginAttempt.at > since)
+    ).one()
+    return row[0] or 0, row[1]
+
+
+def _wait(count: int, free: int) -> timedelta:
+    if count < free:
+        return timedelta(0)
+    return min(FIRST_WAIT * 2 ** (count - free), LONGEST_WAIT)
+
+
+@dataclass
+class Throttle:
+    #: How long this account or address must still wait; zero when a try may go ahead.
+    wait: timedelta
+    #: Why: account or address.
+    reason: str | None = None
+
+    @property
+    def waiting(self) -> bool:
+        return self.wait > timedelta(0)
+
+
+def throttle(key: str, ip: str | None) -> Throttle:
+    at = now()
+    since = at - HOUR
+    cleared = _last_clear(key)
+    # Only passwords actually checked count for the account: a refused try is no guess.
+    count, last = _failures((LoginAttempt.email == key, LoginAttempt.stage == "password"),
+                            max(since, cleared) if cleared else since)
+    if count >= MAX_PER_HOUR:
+        return Throttle(LONGEST_WAIT, "account")
+    if last is not None:
+        left = _wait(count, FREE_TRIES) - (at - last)
+        if left > timedelta(0):
+            return Throttle(left, "account")
+    if ip:
+        count, last = _failures((LoginAttempt.ip == ip,), since)
+        if last is not None:
+            left = _wait(count, ADDRESS_FREE_TRIES) - (at - last)
+            if left > timedelta(0):
+                return Throttle(left, "address")
+    return Throttle(timedelta(0))
+
+
+def code_locked(user: StaffUser) -> bool:
+    """Too many wrong two-step codes since the last good login: refuse even the right one."""
+    cleared = _last_clear(user.email)
+    since = now() - LONGEST_WAIT
+    count, _ = _failures((LoginAttempt.email == user.email, LoginAttempt.stage == "totp"),
+                         max(since, cleared) if cleared else since)
+    return count >= CODE_FREE_TRIES
+
+
+def note_attempt(email: str, user: StaffUser | None, succeeded: bool, stage: str,
+                 ip: str | None = None) -> None:
+    db.session.add(
+        LoginAttempt(
+            email=account_key(email, user), user_id=user.id if user else None,
+            succeeded=succeeded, stage=stage, at=now(), ip=ip,
+        )
+    )
+
+
+def clear_throttle(user: StaffUser, stage: str = "cleared", ip: str | None = None) -> None:
+    """A correct second factor, or an admin: the account's count starts again."""
+    note_attempt(user.email, user, True, stage, ip)
+
+
 def _audit(action: str, email: str, user: StaffUser | None, outcome: str, ip: str | None,
            detail: dict) -> None:
-    """A login event; for an unknown email, the typed email is the only label (no clinic)."""
+    """A login event; for an address no account has, nothing typed is kept (A8)."""
     if user is not None:
         record(action, actor=user, outcome=outcome, ip=ip, detail=detail)
     else:
-        record(action, actor_type="staff", actor_label=email[:254], outcome=outcome, ip=ip,
-               detail=detail)
+        record(action, actor_type="staff", actor_label="unknown account", outcome=outcome,
+               ip=ip, detail=detail)
 
 
 @dataclass
 class PasswordCheck:
     user: StaffUser | None
-    #: ok, wrong or locked
+    #: ok (go on to the next step), unlocked (password and code both right: logged in),
+    #: wrong or locked
     outcome: str
+    wait: timedelta = timedelta(0)
 
 
 def check_password(
-    email: str, password: str, *, max_failures: int, window: timedelta, ip: str | None = None
+    email: str, password: str, *, ip: str | None = None, code: str | None = None,
 ) -> PasswordCheck:
-    """The password step of a login, throttled per account; writes the attempt and audit rows."""
+    """The password step of a login, throttled; writes the attempt and audit rows.
+
+    While the account waits, a password comes with the two-step code: both right clears
+    the account and lets them in (outcome "ok" with the user); anything else is "locked".
+    """
     email = (email or "").strip().lower()[:254]
     user = db.session.scalar(db.select(StaffUser).filter_by(email=email)) if email else None
-    if is_locked(email, max_failures, window):
-        note_attempt(email, user, False, "locked")
+    key = account_key(email, user)
+    state = throttle(key, ip)
+    if state.waiting:
+        if state.reason == "account" and code and user is not None and user.totp_enabled:
+            return _unlock(user, password, code, ip, state)
+        note_attempt(email, user, False, "locked", ip)
         _audit("staff.login", email, user, "denied", ip, {"reason": "locked"})
         db.session.commit()
-        return PasswordCheck(None, "locked")
+        return PasswordCheck(None, "locked", state.wait)
     good = verify_password(user.password_hash if user else dummy_hash(), password or "")
     if not (user and good and user.is_active):
-        note_attempt(email, user, False, "password")
+        note_attempt(email, user, False, "password", ip)
         _audit("staff.login", email, user, "failure", ip,
                {"stage": "password", "reason": "disabled" if user and good else "wrong"})
         db.session.flush()
-        if recent_failures(email, window) == max_failures:
+        if throttle(key, ip).waiting and not state.waiting:
             _audit("staff.lockout", email, user, "denied", ip, {})
         db.session.commit()
         return PasswordCheck(None, "wrong")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    note_attempt(email, user, True, "password")
+    note_attempt(email, user, True, "password", ip)
     db.session.commit()
     return PasswordCheck(user, "ok")
+
+
+def _unlock(user: StaffUser, password: str, code: str, ip: str | None,
+            state: Throttle) -> PasswordCheck:
+    good = verify_password(user.password_hash, password or "") and user.is_active
+    if good and not code_locked(user) and verify_totp(user, code):
+        clear_throttle(user, "unlock", ip)
+        record("staff.login_unlock", actor=user, ip=ip)
+        db.session.commit()
+        return PasswordCheck(user, "unlocked")
+    # A wrong password counts like any other; a right one with a wrong code is someone
+    # who has the password: that counts on the code's own limit.
+    note_attempt(user.email, user, False, "totp" if good else "password", ip)
+    _audit("staff.login", user.email, user, "denied", ip, {"reason": "locked"})
+    db.session.commit()
+    return PasswordCheck(None, "locked", state.wait)
 
 
 # Passwords --------------------------------------------------------------------------------

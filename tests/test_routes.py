@@ -76,6 +76,7 @@ ACCESS = {
     "admin.staff_enable": "admin",
     "admin.staff_reset_totp": "admin",
     "admin.staff_reset_password": "admin",
+    "admin.staff_clear_login": "admin",
     "admin.questions": "admin",
     "admin.add_topic": "admin",
     "admin.add_question": "admin",

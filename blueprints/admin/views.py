@@ -161,6 +161,16 @@ def staff_reset_totp(user_id: int):
     return redirect(url_for("admin.staff"), 303)
 
 
+@bp.post("/staff/<int:user_id>/clear-login")
+def staff_clear_login(user_id: int):
+    """Let an account kept waiting by wrong login tries log in again now."""
+    user = _user_or_404(user_id)
+    _check_action()
+    admin_service.clear_login_throttle(current_user, user, ip=_ip())
+    flash(_("%(email)s can try to log in again now.", email=user.email), "success")
+    return redirect(url_for("admin.staff"), 303)
+
+
 @bp.post("/staff/<int:user_id>/reset-password")
 def staff_reset_password(user_id: int):
     """Give an account a new one-time password."""

@@ -38,6 +38,14 @@ class LoginForm(StaffForm):
         validators=[DataRequired(_l("Enter your password.")), Length(max=_LONG)],
         render_kw={"autocomplete": "current-password"},
     )
+    #: Shown only while the account waits after many wrong tries (services/staff_auth.py).
+    code = StringField(
+        _l("6-digit code (only if asked)"),
+        description=_l("Open your authenticator app and type the code it shows now."),
+        validators=[Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "short"},
+    )
+    show_code = False
 
 
 class CodeForm(StaffForm):

@@ -124,6 +124,7 @@ def _finish(user: StaffUser) -> Response:
     old = request.cookies.get(current_app.config["STAFF_COOKIE_NAME"])
     staff_auth.end_session(old, "replaced")
     token = staff_auth.start_session(user)
+    staff_auth.clear_throttle(user, "login", _ip())
     record("staff.login", actor=user, ip=_ip())
     db.session.commit()
     if not user.clinic.require_totp and not user.totp_enabled:
@@ -165,18 +166,19 @@ def login():
         return redirect(url_for("reception.queue"), 303)
     form = LoginForm()
     if form.validate_on_submit():
-        config = current_app.config
         result = staff_auth.check_password(
-            form.email.data,
-            form.password.data,
-            max_failures=config["LOGIN_MAX_FAILURES"],
-            window=config["LOGIN_FAILURE_WINDOW"],
-            ip=_ip(),
+            form.email.data, form.password.data, ip=_ip(), code=form.code.data or None,
         )
         if result.outcome == "locked":
+            form.show_code = True
+            minutes = max(1, round(result.wait.total_seconds() / 60))
             form.password.errors.append(
-                _("Too many tries. Please wait a few minutes, then try again.")
+                _("Too many tries. Please wait %(minutes)s minute(s), then try again. If this "
+                  "is your account and you use two-step login, type your code too and you "
+                  "can log in now.", minutes=minutes)
             )
+        elif result.outcome == "unlocked":
+            return _finish(result.user)
         elif result.user is None:
             form.password.errors.append(_("The email or password is not right."))
         else:
@@ -191,19 +193,16 @@ def code():
     user = _pending_user("code")
     form = CodeForm()
     if form.validate_on_submit():
-        config = current_app.config
-        if staff_auth.is_locked(user.email, config["LOGIN_MAX_FAILURES"],
-                                config["LOGIN_FAILURE_WINDOW"]):
-            staff_auth.note_attempt(user.email, user, False, "locked")
+        if staff_auth.code_locked(user):
+            staff_auth.note_attempt(user.email, user, False, "locked", _ip())
             record("staff.login", actor=user, outcome="denied", ip=_ip(),
                    detail={"stage": "totp", "reason": "locked"})
             db.session.commit()
             form.code.errors.append(_("Too many tries. Please wait a few minutes, then try again."))
         elif staff_auth.verify_totp(user, form.code.data):
-            staff_auth.note_attempt(user.email, user, True, "totp")
             return _finish(user)
         else:
-            staff_auth.note_attempt(user.email, user, False, "totp")
+            staff_auth.note_attempt(user.email, user, False, "totp", _ip())
             record("staff.login", actor=user, outcome="failure", ip=_ip(),
                    detail={"stage": "totp"})
             db.session.commit()

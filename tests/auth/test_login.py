@@ -267,6 +267,8 @@ def test_the_one_time_password_cannot_be_kept(client, totp_clinic):
         ("🙂🌈🌧🍀" * 32 + "x", False),  # 129
         ("x" * 10_000, False),
         ("password1234", False),
+        ("1qaz2wsx3edc", False),  # breached list (data/breached-passwords.txt.gz)
+        ("1QAZ2wsx3EDC", False),
         ("Ünïcödé wörds ok", True),
         ("二〇二六年の春の庭で", False),  # 10 chars: too short
         ("二〇二六年の春の庭で歩いた日", True),
@@ -284,6 +286,17 @@ def test_new_password_rules(client, totp_clinic, password, ok):
     else:
         assert response.status_code == 200
         assert "field-error" in response.get_data(as_text=True)
+
+
+def test_S1_the_breached_list_is_real_and_checked_offline():
+    from services.passwords import breached_passwords, is_breached
+
+    listed = breached_passwords()
+    assert len(listed) >= 100_000
+    long_ones = sorted(p for p in listed if len(p) >= 12)
+    assert len(long_ones) > 40_000
+    assert all(is_breached(p.upper()) for p in long_ones[:: len(long_ones) // 50])
+    assert not is_breached("quiet harbor lantern 1987")
 
 
 def test_128_char_emoji_password_logs_in(app, client, totp_clinic):
