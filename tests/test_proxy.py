@@ -57,13 +57,26 @@ def test_A9_forwarded_https_makes_secure_urls(tmp_path):
 
 
 def test_A9_each_client_behind_the_proxy_has_its_own_limit(tmp_path):
-    app = make_test_app(f"sqlite:///{tmp_path / 'p.sqlite3'}", TRUSTED_PROXIES=1,
-                        RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="3 per minute",
-                        RATELIMIT_KEY_PREFIX=f"proxy-{tmp_path.name}")
-    with app.app_context():
-        db.create_all()
-        client = app.test_client()
+    """Over real HTTP (gunicorn): 25 clients, as a proxy reports them, limited one by one."""
+    import urllib.error
+    import urllib.request
+
+    from tests.servers import gunicorn
+
+    env = {"VISITPREP_ENV": "development", "VISITPREP_INSTANCE_DIR": str(tmp_path),
+           "DATABASE_URL": f"sqlite:///{tmp_path / 'rl.sqlite3'}", "TRUSTED_PROXIES": "1",
+           "RATELIMIT_ENABLED": "true", "RATELIMIT_DEFAULT": "3 per minute"}
+
+    def status(base, client):
+        request = urllib.request.Request(  # noqa: S310 - loopback
+            f"{base}/", headers={"X-Forwarded-For": client})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with gunicorn(env, workers=1) as base:
         for n in range(25):
-            codes = [client.get("/", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
-                     for _ in range(4)]
+            codes = [status(base, f"203.0.113.{n}") for _ in range(4)]
             assert codes == [200, 200, 200, 429], n
