@@ -1,7 +1,7 @@
 """Browser sessions on the server; the client's address on login attempts
 
 Revision ID: 0003_security
-Revises: 0001
+Revises: 0002_safety_calls
 Create Date: 2026-12-01
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_security'
-down_revision = '0001'
+down_revision = '0002_safety_calls'
 branch_labels = None
 depends_on = None
 
