@@ -157,8 +157,12 @@ def test_admin_adds_a_receptionist_who_logs_in_with_totp(page, live_server, cons
     expect(page.get_by_role("heading", name="Set up two-step login")).to_be_visible()
     qr = page.locator("img.totp-qr")
     expect(qr).to_be_visible()
-    # The picture may still be on its way on a busy machine: wait for it, then check it drew.
-    page.wait_for_function("document.querySelector('img.totp-qr').complete")
+    # The QR code is a second request: wait for it to load (a busy machine is slow; the
+    # CSP forbids wait_for_function's string evaluation).
+    for _ in range(100):
+        if page.evaluate("document.querySelector('img.totp-qr').naturalWidth") > 0:
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("document.querySelector('img.totp-qr').naturalWidth") > 0
     shoot(page, "totp-enrol")
     secret = page.locator("#totp-secret").inner_text().replace(" ", "")
