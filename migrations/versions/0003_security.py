@@ -1,7 +1,7 @@
 """Browser sessions on the server; the client's address on login attempts
 
 Revision ID: 0003_security
-Revises: 0010_visit_view
+Revises: 0006_outbox
 Create Date: 2026-12-01
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0003_security'
-down_revision = '0010_visit_view'
+down_revision = '0006_outbox'
 branch_labels = None
 depends_on = None
 
