@@ -37,17 +37,34 @@ def _first_line(text: str) -> str:
 def card_defaults(packet: Packet) -> dict[str, str]:
     """The card as saved, or a first draft from the packet's own answers."""
     questions = checklist(packet)
-    change = ""
-    compared = since.since_last_visit(packet)
-    if compared is not None:
-        lines = since.since_lines(compared, staff=False)[1:]
-        change = lines[0] if lines else ""
+    change = biggest_change(since.since_last_visit(packet))
     return {
         "card_why": packet.card_why or _first_line(packet.reason),
         "card_change": packet.card_change or change[:CARD_MAX],
         "card_question": packet.card_question or (questions[0].text[:CARD_MAX]
                                                   if questions else ""),
     }
+
+
+def biggest_change(compared) -> str:
+    """A first draft of "the biggest change", in the patient's own voice."""
+    from flask_babel import gettext as _
+
+    if compared is None:
+        return ""
+    for change, words in (("stopped", _("I stopped %(name)s.")),
+                          ("started", _("I started %(name)s."))):
+        names = [m.name for m in compared.medicines if m.change == change]
+        if names:
+            return words % {"name": ", ".join(names)}
+    pain = compared.pain_avg
+    if pain.now is not None and pain.then is not None and pain.now != pain.then:
+        return _("My pain went from %(then)s to %(now)s out of 10 on average.",
+                 then=pain.then, now=pain.now)
+    new = [t.name for t in compared.treatments if t.change == "new"]
+    if new:
+        return _("I tried %(name)s.", name=", ".join(new))
+    return ""
 
 
 def save(packet: Packet, card: dict[str, str], notes: dict[int, tuple[bool, str]]) -> None:

@@ -110,3 +110,14 @@ def test_the_next_packet_offers_last_times_questions_unanswered_ticked(client, c
     again = client.get("/p/last-time").get_data(as_text=True)
     assert "Last time you asked" in again
     assert re.findall(r'<input[^>]*name="again"[^>]*value="(\d+)"', again) == [str(answered)]
+
+
+def test_the_biggest_change_is_drafted_in_the_patients_voice(app):
+    from services.since import MedicineChange, SinceLastVisit, Then
+    from services.visit_day import biggest_change
+
+    compared = SinceLastVisit(date(2026, 1, 1), 1, pain_avg=Then(4.0, 7.6))
+    assert biggest_change(compared) == "My pain went from 7.6 to 4.0 out of 10 on average."
+    compared.medicines.append(MedicineChange("Cyclobenzaprine", "stopped"))
+    assert biggest_change(compared) == "I stopped Cyclobenzaprine."
+    assert biggest_change(None) == ""
