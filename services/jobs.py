@@ -43,15 +43,20 @@ def init_app(app: Flask) -> None:
         huey = MemoryHuey(name, results=False, utc=True)
 
     @huey.task(name="send_message")
-    def send_message(message_id: int) -> None:
-        with app.app_context():
-            from services import outbox
+    def send_message(message_id: int, queued_by: str | None = None) -> None:
+        """Send one outbox row, under the id of the request that queued it (the logs)."""
+        from services import outbox, request_id
 
-            outbox.deliver(message_id)
+        with request_id.bound(queued_by), app.app_context():
+            log.info("sending outbox message %s", message_id)
+            outcome = outbox.deliver(message_id)
+            log.info("outbox message %s: %s", message_id, outcome)
 
     @huey.periodic_task(crontab(minute="*"), name="tick")
     def tick() -> None:
-        with app.app_context():
+        from services import request_id
+
+        with request_id.bound(None), app.app_context():
             run_tick()
 
     embedded = bool(app.config.get("JOBS_EMBEDDED")) and not app.config.get("REDIS_URL")
@@ -85,17 +90,20 @@ def run_tick() -> dict[str, int]:
 def send_soon(message_ids: list[int], delay: int | None = None) -> None:
     """Ask the queue to send these rows (after `delay` seconds); never raises: if the queue
     cannot be reached, the tick sends them."""
+    from services import request_id
+
     jobs: Jobs | None = current_app.extensions.get("jobs")
     if jobs is None:
         return
+    queued_by = request_id.current()
     if jobs.embedded:
         _start_embedded(current_app._get_current_object(), jobs)
     for message_id in message_ids:
         try:
             if delay:
-                jobs.send_message.schedule((message_id,), delay=delay)
+                jobs.send_message.schedule((message_id, queued_by), delay=delay)
             else:
-                jobs.send_message(message_id)
+                jobs.send_message(message_id, queued_by)
         except Exception as exc:  # noqa: BLE001 - Redis down: the tick will send it
             log.warning("job queue unreachable, message %s waits for the tick: %s",
                         message_id, type(exc).__name__)
@@ -128,9 +136,11 @@ def _start_embedded(app: Flask, jobs: Jobs) -> None:
 
 def worker(app: Flask, workers: int = 2) -> None:
     """Run the worker process: send what is due at once, then serve the queue (blocks)."""
+    from services import logs, request_id
+
     jobs: Jobs = app.extensions["jobs"]
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    with app.app_context():
+    logs.configure()  # JSON lines with the request id, as gunicorn writes them
+    with request_id.bound(None), app.app_context():
         log.info("worker starting on queue %s: %s", app.config["JOBS_QUEUE"], run_tick())
     consumer = jobs.huey.create_consumer(workers=workers, periodic=True, scheduler_interval=1,
                                          worker_type="thread")

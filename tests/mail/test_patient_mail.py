@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -39,6 +40,7 @@ def test_a_patient_asks_for_the_link_and_it_arrives_working(mail_app, smtp, redi
     worker.start()
     response = post_form(client, "/p/email", {"email": "sam@example.org", "daily_hour": ""})
     assert response.status_code == 303
+    queued_by = response.headers["X-Request-ID"]
     page = client.get("/p/email").get_data(as_text=True)
     assert "Your link is on its way" in page
 
@@ -62,6 +64,13 @@ def test_a_patient_asks_for_the_link_and_it_arrives_working(mail_app, smtp, redi
     db.session.expire_all()
     row = db.session.scalar(db.select(OutboxMessage))
     assert (row.status, row.attempts, row.link_seed) == ("sent", 1, None)
+    # The worker writes JSON lines carrying the id of the request that queued the mail,
+    # and never the link.
+    lines = [json.loads(line) for line in worker.log_path.read_text().splitlines()
+             if line.startswith("{")]
+    job = [e for e in lines if e["message"] == f"sending outbox message {row.id}"]
+    assert job and job[0]["request_id"] == queued_by
+    assert token not in worker.log_path.read_text()
     scan([mail])
 
 
