@@ -111,6 +111,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_headers(app: Flask) -> None:
+    from services.static_version import IMMUTABLE
+
     @app.after_request
     def security_headers(response):
         response.headers["Content-Security-Policy"] = CSP
@@ -121,6 +123,8 @@ def register_headers(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if not request.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
+        elif request.args.get("v") and response.status_code == 200:
+            response.headers["Cache-Control"] = IMMUTABLE
         if app.config.get("HSTS"):
             response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
         return response
@@ -132,6 +136,19 @@ def register_templates(app: Flask) -> None:
 
     register_filters(app)
     register_i18n(app)
+    register_static_versions(app)
+
+
+def register_static_versions(app: Flask) -> None:
+    """`url_for('static', ...)` carries the file's hash, so the file may be cached for a year."""
+    from services.static_version import version_of
+
+    @app.url_defaults
+    def version_static_urls(endpoint, values):
+        if endpoint == "static" and "v" not in values and values.get("filename"):
+            version = version_of(app.static_folder, values["filename"])
+            if version:
+                values["v"] = version
 
 
 def register_commands(app: Flask) -> None:

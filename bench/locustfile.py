@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import random
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from locust import HttpUser, between, task
 
@@ -52,7 +52,10 @@ class Patient(Visitor):
     @task(3)
     def visit_step(self) -> None:
         self.form("/p/visit", {"reason": "My lower back hurts most mornings.",
-                               "hopes": "A plan I can follow.", "nav": "next"}, "/p/visit")
+                               "hopes": "A plan I can follow.", "nav": "next",
+                               "patient_name": "Bench Patient", "date_of_birth": "1970-05-06",
+                               "visit_date": (date.today() + timedelta(days=5)).isoformat(),
+                               "doctor": "Dr. Lee"}, "/p/visit")
 
     @task(3)
     def log_entry(self) -> None:

@@ -77,6 +77,21 @@ def test_static_files_may_be_cached(client):
     assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
+def test_pages_link_versioned_static_files_cached_for_a_year(client):
+    import re
+
+    page = client.get("/c/nowhere-but-a-page").get_data(as_text=True)
+    if "app.css" not in page:
+        page = client.get("/reception/login").get_data(as_text=True)
+    href = re.search(r'href="(/static/css/app\.css\?v=([0-9a-f]{12}))"', page)
+    assert href, page[:2000]
+    response = client.get(href.group(1))
+    assert response.status_code == 200 and response.data.startswith(b"/*") or response.data
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    # The same file without its version is revalidated, never kept blindly.
+    assert "immutable" not in client.get("/static/css/app.css").headers["Cache-Control"]
+
+
 def test_sqlite_runs_durable_and_checks_foreign_keys(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings")

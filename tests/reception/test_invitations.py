@@ -52,7 +52,7 @@ def test_create_shows_the_link_once_with_a_message(logged_in, receptionist):
     assert len(token) >= 43  # 256 random bits, URL-safe
     assert link_state(find_link(token)) == "ok"
     assert "Hello Robert Nguyen" in page and link in page.split('id="invitation-message"')[1]
-    assert "js-copy" in page and "<script src=\"/static/js/staff.js\">" in page
+    assert "js-copy" in page and "<script src=\"/static/js/staff.js?v=" in page
     # Only the hash is stored.
     assert db.session.scalar(db.select(PacketLink.token_hash)) == token_hash(token)
     # The second look shows no link.
