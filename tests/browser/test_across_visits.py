@@ -169,3 +169,26 @@ def test_a_returning_patient_across_three_visits(page, browser, live_server, con
     page.goto(f"{live_server}/reception/patients/{patient.id}")
     shoot(page, "across-patient-record")
     assert console_errors == []
+
+
+def test_reception_matches_a_self_started_packet_side_by_side(page, live_server, console_errors):
+    clinic = make_clinic("demo", "Riverside Clinic", require_totp=False, open_start=True)
+    make_staff(clinic, "desk@riverside.example")
+    patient, _first = visit_one(clinic)
+    started = make_packet(clinic, patient_name="Maria Lopez", date_of_birth=DOB,
+                          status="submitted", reason="Pain again")
+    log_in(page, live_server, "desk@riverside.example", DEFAULT_PASSWORD)
+    page.goto(f"{live_server}/reception/packets/{started.id}")
+    expect(page.locator(".since-box")).to_have_count(0)  # not matched: no other record shown
+    page.get_by_role("link", name="Compare and match").click()
+    expect(page.get_by_role("heading", name="This packet")).to_be_visible()
+    shoot(page, "across-match")
+    page.get_by_role("button", name="Same person: match").click()
+    expect(page.get_by_text("You can undo this on the packet page.")).to_be_visible()
+    expect(page.locator(".since-box")).to_contain_text("Since last visit")
+    page.get_by_role("button", name="Undo the match").click()
+    expect(page.get_by_text("The match is undone.")).to_be_visible()
+    expect(page.locator(".since-box")).to_have_count(0)
+    db.session.expire_all()
+    assert db.session.get(Packet, started.id).patient_id != patient.id
+    assert console_errors == []
