@@ -48,15 +48,17 @@ class Report:
     missing: list[str] = field(default_factory=list)
     fuzzy: list[str] = field(default_factory=list)
     not_in_catalogue: list[str] = field(default_factory=list)
+    #: Translations whose %(name)s placeholders differ from the English (a 500 at render).
+    placeholders: list[str] = field(default_factory=list)
     obsolete: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.fuzzy or self.not_in_catalogue)
+        return not (self.missing or self.fuzzy or self.not_in_catalogue or self.placeholders)
 
     def lines(self) -> list[str]:
         out = [f"{self.total} messages in the sources"]
-        for name in ("not_in_catalogue", "missing", "fuzzy", "obsolete"):
+        for name in ("not_in_catalogue", "missing", "fuzzy", "placeholders", "obsolete"):
             items = getattr(self, name)
             if items:
                 out.append(f"{len(items)} {name.replace('_', ' ')}:")
@@ -89,6 +91,9 @@ def check(language: str = "es") -> Report:
         elif message.fuzzy:
             report.fuzzy.append(key)
     report.obsolete = sorted(set(have) - set(wanted))
+    for message, errors in catalogue.check():
+        if message.id and _key(message) in wanted:
+            report.placeholders.append(f"{_key(message)}: {'; '.join(map(str, errors))}")
     return report
 
 

@@ -39,6 +39,7 @@ def test_the_catalogue_check_reports_missing_and_new_messages(tmp_path, monkeypa
     catalogue.delete("Skip to main content")
     message = catalogue.get("Get ready for your visit")
     message.string = ""
+    catalogue.get("In an emergency, call %(number)s.").string = "Llame al %(numero)s."
     target = tmp_path / "es" / "LC_MESSAGES"
     target.mkdir(parents=True)
     with (target / "messages.po").open("wb") as handle:
@@ -48,6 +49,7 @@ def test_the_catalogue_check_reports_missing_and_new_messages(tmp_path, monkeypa
     assert report.total > 900
     assert "Skip to main content" in report.not_in_catalogue
     assert "Get ready for your visit" in report.missing
+    assert [p for p in report.placeholders if p.startswith("In an emergency")], report.placeholders
     assert not report.ok
 
 
@@ -60,3 +62,15 @@ def test_the_reading_ease_script_prints_figures_for_both_languages():
     assert "F-Huerta" in result.stdout and "/c/riverside" in result.stdout
     line = next(row for row in result.stdout.splitlines() if row.startswith("/c/riverside"))
     assert len(line.split()) == 6  # page, words and Flesch in English, words and two in Spanish
+
+
+def test_every_message_has_a_spanish_translation():
+    """The strict gate: new or changed words need their Spanish (make messages, translate)."""
+    from services.catalogues import check
+
+    report = check("es")
+    assert report.ok, "\n".join([
+        *report.lines(),
+        "Run `make messages`, translate the new messages in "
+        "translations/es/LC_MESSAGES/messages.po (docs/glossary-es.md), and run this again.",
+    ])

@@ -246,3 +246,28 @@ def test_the_command_line_speaks_the_environment_language(runner, app):
     assert again.exit_code != 0 and "Ya existe una clínica con el identificador 'sur'" in again.output
     again = runner.invoke(args=args, env=english)
     assert "A clinic with the slug 'sur' already exists." in again.output
+
+
+def test_the_pdf_comes_in_the_readers_language(client, clinic):
+    """The patient's PDF in the packet's language; the staff PDF in the staff member's."""
+    from services.patient_session import log_in
+    from services.tokens import create_resume_link
+    from tests.summary.test_pdf import pdf_text
+
+    packet = make_packet(clinic, status="submitted", submitted_at=datetime.now(UTC),
+                         patient_name="Ana Pérez", reason="Me duele la espalda.", language="es")
+    link, _token, _code = create_resume_link(packet, 30)
+    db.session.commit()
+    with client.session_transaction() as sess:
+        log_in(sess, packet, link)
+    response = client.get("/p/summary.pdf", headers={"Accept-Language": "en"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "Resumen de la consulta" in text and "Me duele la espalda." in text
+
+    staff = make_staff(clinic, "reception@example.com", language="en")
+    reception = client.application.test_client()
+    login(reception, staff.email)
+    text = pdf_text(reception.get(f"/reception/packets/{packet.id}/summary.pdf").data)
+    assert "Visit summary" in text and "Answered in Spanish." in text
+    assert "Me duele la espalda." in text
