@@ -30,6 +30,12 @@ def extract(out: Path) -> Path:
         ["pybabel", "-q", "extract", "-F", str(ROOT / "babel.cfg"), *keywords, "--no-location",
          "--sort-output", "-o", str(out), str(ROOT)]
     )
+    # A fixed date: `pybabel update` copies it into the .po, and a new date on every run
+    # would make everyone's catalogue changes collide on that one line.
+    fixed = '"POT-Creation-Date: 2026-12-01 00:00+0000\\n"'
+    text = re.sub(r'"POT-Creation-Date: [^"]*"', lambda _m: fixed,
+                  out.read_text(encoding="utf-8"), count=1)
+    out.write_text(text, encoding="utf-8")
     return out
 
 
