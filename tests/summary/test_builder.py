@@ -139,7 +139,9 @@ def count_summary_queries(client, packet_id: int) -> list[str]:
         response = client.get(f"/reception/packets/{packet_id}")
     assert response.status_code == 200
     assert "Symptoms since" in response.get_data(as_text=True)
-    return counter.statements
+    # The server-side session's own bookkeeping (read, and a last-seen write only now and
+    # then) is not the summary's, and its write depends on the clock.
+    return [s for s in counter.statements if "web_session" not in s]
 
 
 def test_query_count_does_not_grow_with_the_log(app, clinic, staff, staff_client):
