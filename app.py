@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, load_config
 from extensions import babel, db, limiter, login_manager, mail, migrate
@@ -91,7 +92,17 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+class DatabaseInt(IntegerConverter):
+    """`<int:...>` that ends at the largest id the database holds (32-bit signed), so a
+    longer number is a 404 on SQLite and PostgreSQL alike, never an overflow."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInt
     from blueprints.admin import bp as admin_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.errors import bp as errors_bp
@@ -135,6 +146,9 @@ def register_templates(app: Flask) -> None:
     from services.i18n import register as register_i18n
 
     register_filters(app)
+    from services.public_url import public_url
+
+    app.add_template_global(public_url, "public_url")
     register_i18n(app)
     register_static_versions(app)
 

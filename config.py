@@ -200,6 +200,7 @@ class TestConfig(Config):
             os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite://"
         )
         self.RATELIMIT_ENABLED = False
+        self.PUBLIC_BASE_URL = self.PUBLIC_BASE_URL or "http://localhost"
         # Tests start their own SMTP server and worker when they send mail.
         self.MAIL_SERVER = None
         self.JOBS_EMBEDDED = False
@@ -209,6 +210,9 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    """Production: also refuses to start without PUBLIC_BASE_URL (links never come from
+    the Host header; SECURITY.md A11)."""
+
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     #: `__Host-`: the browser takes the cookie only over HTTPS, for this host, for path /,
@@ -216,6 +220,14 @@ class ProductionConfig(Config):
     SESSION_COOKIE_NAME = "__Host-vp_session"
     STAFF_COOKIE_NAME = "__Host-vp_staff"
     HSTS = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        if not (self.PUBLIC_BASE_URL or "").startswith("https://"):
+            raise ConfigError(
+                "PUBLIC_BASE_URL must be set in production, to the https:// address patients "
+                "and staff use (e.g. https://prep.example-clinic.org)"
+            )
 
     def load_secret_key(self) -> str:
         key = os.environ.get("SECRET_KEY")

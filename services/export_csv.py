@@ -1,8 +1,9 @@
 """The symptom log as CSV, for the patient and for staff.
 
 Safe to open in a spreadsheet: a cell that starts with = + - @ (or a tab or carriage
-return) is prefixed with ' so it is shown as text and never run as a formula
-(OWASP "CSV injection").
+return), also after leading spaces or separators such as ";=", is prefixed with ' so it
+is shown as text and never run as a formula (OWASP "CSV injection"); every cell is quoted,
+so a ";" inside one cannot start a new cell where ";" is the list separator.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ COLUMNS = (
 def safe_cell(value: object) -> str:
     """The value as text a spreadsheet shows as text."""
     text = "" if value is None else str(value)
-    if text.startswith(_DANGEROUS_START):
+    if text.lstrip(" ;,|").startswith(_DANGEROUS_START) or text.startswith(_DANGEROUS_START):
         return "'" + text
     return text
 
@@ -110,7 +111,7 @@ def entry_row(entry) -> list[object]:
 def symptom_log_csv(entries: Iterable) -> str:
     """The log, oldest first, as CSV text (UTF-8 with a BOM is added by the caller)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([safe_cell(h) for h in _headers()])
     for entry in sorted(entries, key=lambda e: e.recorded_at):
         writer.writerow([safe_cell(v) for v in entry_row(entry)])

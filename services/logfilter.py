@@ -1,4 +1,7 @@
-"""Keep secret link tokens out of every log line (SECURITY.md P2)."""
+"""Keep secret link tokens and query strings out of every log line (SECURITY.md P2, A8).
+
+Query strings are cut from request lines: the staff queue's search carries patient and
+doctor names in them."""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ import re
 _PATTERNS = (
     re.compile(r"(/v/)[A-Za-z0-9_\-]{16,}"),
     re.compile(r"((?:token|code)=)[^&\s\"]+", re.IGNORECASE),
+    # "GET /reception/?name=Maria HTTP/1.1" -> "GET /reception/?[cut] HTTP/1.1"
+    re.compile(r"((?:GET|POST|HEAD|PUT|PATCH|DELETE|OPTIONS) [^\s?\"]*\?)[^\s\"]*"),
 )
 
 

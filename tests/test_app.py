@@ -35,6 +35,7 @@ def test_production_refuses_a_weak_secret_key(monkeypatch, key):
 def test_production_starts_with_a_strong_key(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "k3Y-" + "x9Qz7LmN2pR5tV8wB1cD4fG6hJ0kS3uY")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://prep.example")
     app = create_app(load_config("production"))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["HSTS"] is True

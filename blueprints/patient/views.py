@@ -11,12 +11,12 @@ from blueprints.patient.forms import ContactPhoneForm, DeleteForm, EmailLinkForm
 from extensions import db, limiter
 from services import last_time, packets, patients, reminders, visit_day
 from services import patient_session as ps
+from services.public_url import public_url
 from services.tokens import format_code
 
 
 def link_url(token: str) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/")
-    return f"{base}/v/{token}"
+    return public_url(f"/v/{token}")
 
 
 @bp.get("/")

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, request
+from flask import Response
 
 from blueprints.portal import bp
 from services.fhir import questionnaire
+from services.public_url import public_base
 
 
 @bp.get("/fhir/Questionnaire/visitprep")
 def fhir_questionnaire():
     """Serve the Questionnaire as FHIR JSON."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
+    base = public_base()
     body = json.dumps(questionnaire(base), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/fhir+json")

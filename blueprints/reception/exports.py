@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, current_app, request
+from flask import abort, request
 from flask_login import current_user
 
 from blueprints.downloads import attachment
@@ -19,6 +19,7 @@ from services import audit
 from services.export_csv import symptom_log_csv_bytes
 from services.fhir import questionnaire_response
 from services.pdf import page_size_for, render_pdf
+from services.public_url import public_base
 from services.summary import Summary, build_summary, load_packet
 
 
@@ -42,8 +43,8 @@ def _audit(action: str, packet_id: int) -> None:
 
 
 def public_base_url() -> str:
-    """The base of FHIR canonical URLs: PUBLIC_BASE_URL when set, else this request's root."""
-    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
+    """The base of FHIR canonical URLs (services/public_url.py: never the Host header)."""
+    return public_base()
 
 
 @bp.get("/packets/<int:packet_id>/summary.pdf")

@@ -37,6 +37,7 @@ from services import invitations, patients, review, safety_calls
 from services import queue as queue_service
 from services.flags import packet_flags
 from services.formatting import format_zoned
+from services.public_url import public_base
 from services.summary import build_summary, load_packet
 
 #: Query-string keys the queue understands; "back to the queue" keeps only these.
@@ -430,8 +431,7 @@ def invitation(appointment_id: int):
     token = pending.get("token") if pending.get("id") == appointment.id else None
     link = None
     if token:
-        base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
-        link = invitations.patient_link(base, token)
+        link = invitations.patient_link(public_base(), token)
     return _invitation_page(appointment, link, EmailInvitationForm(
         data={"email": appointment.patient_email or ""}))
 

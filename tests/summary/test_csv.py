@@ -22,6 +22,9 @@ from services.export_csv import safe_cell, symptom_log_csv, symptom_log_csv_byte
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
+        (";=1+1", "';=1+1"),  # a cell of its own where ";" separates cells
+        (" ;=HYPERLINK(1)", "' ;=HYPERLINK(1)"),
+        ("  =1", "'  =1"),
         ("a = b", "a = b"),
         ("Ça va 😀 日本語", "Ça va 😀 日本語"),
         (7, "7"),
