@@ -126,6 +126,20 @@ class HistoryLine:
 
 
 @dataclass(frozen=True)
+class LogNote:
+    """One log entry's own words: where it hurt beyond the map, and its note."""
+
+    recorded_at: datetime
+    where: str
+    note: str
+
+
+#: The newest log notes the summary prints (a typical PDF stays one page); older ones are
+#: counted and are in the symptom log CSV.
+LOG_NOTES_SHOWN = 3
+
+
+@dataclass(frozen=True)
 class HistoryGroup:
     kind: str
     title: str
@@ -223,6 +237,10 @@ class Summary:
     notes: list[NoteLine] = field(default_factory=list)
     #: Staff only: the packet's safety calls, oldest first.
     safety_calls: list[CallLine] = field(default_factory=list)
+    #: The patient's words in the log, newest first (at most LOG_NOTES_SHOWN), and how many
+    #: older entries with words are left out (they are in the symptom log CSV).
+    log_notes: list[LogNote] = field(default_factory=list)
+    log_notes_more: int = 0
     #: The rows behind the log statistics, oldest first, for the CSV and FHIR exports.
     entries: list[SymptomEntry] = field(default_factory=list)
     #: The diary part covered: entries after the previous visit's day (None: the first
@@ -443,6 +461,9 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
     #: A returning patient: every row is marked against the last visit.
     returning = part.previous is not None and part.previous.status != "draft"
     stats = log_stats(entries)
+    noted = [LogNote(e.recorded_at, e.where_text or "", e.note or "")
+             for e in sorted(entries, key=lambda e: e.recorded_at, reverse=True)
+             if e.where_text or e.note]
     clinic = packet.clinic
     appointment = packet.appointment
 
@@ -491,6 +512,8 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         ],
         hopes=packet.hopes or "",
         closing_words=packet.closing_words or "",
+        log_notes=noted[:LOG_NOTES_SHOWN],
+        log_notes_more=max(0, len(noted) - LOG_NOTES_SHOWN),
         entries=entries,
         diary_since=part.previous.day if part.previous else None,
         diary_until=(part.end - timedelta(days=1)).date() if part.end else None,

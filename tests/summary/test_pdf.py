@@ -6,7 +6,9 @@ import shutil
 import subprocess
 
 import pytest
+from flask import render_template
 
+from extensions import db
 from services.pdf import BASE_URL, _fetcher_class, render_pdf, render_summary_html
 from services.summary import build_summary, load_packet
 from tests.conftest import missing
@@ -107,3 +109,27 @@ def test_the_pdf_html_links_only_local_css(app, typical):
         html = render_summary_html(typical)
     assert 'href="/static/css/summary.css"' in html
     assert "<script" not in html
+
+
+def test_the_patients_log_notes_reach_the_page_and_the_pdf_dated(app, clinic):
+    # A packet's log entries carry the patient's own words: a note and "where else".
+    packet = make_full_packet(clinic, days=3)
+    for n, entry in enumerate(sorted(packet.symptom_entries, key=lambda e: e.recorded_at)):
+        entry.note, entry.where_text = f"QAlognote{n}", f"QAwhere{n}"  # no hyphen to wrap at
+    db.session.commit()
+    summary = build_summary(load_packet(packet.id))
+    with app.test_request_context(f"/reception/packets/{packet.id}"):
+        page = render_template("summary/_summary.html", summary=summary)
+        text = pdf_text(render_pdf(summary))
+    assert "Symptoms since" in page and "Symptoms since" in text  # both rendered
+    for n in range(3):
+        for words in (f"QAlognote{n}", f"QAwhere{n}"):
+            assert words in page and words in text
+
+
+def test_older_log_notes_are_counted_and_pointed_to(app, clinic):
+    summary = build_summary(load_packet(make_full_packet(clinic, days=9).id))
+    with app.test_request_context():
+        text = pdf_text(render_pdf(summary))
+    assert "Entry 8" in text and "Entry 6" in text and "Entry 5" not in text  # newest three
+    assert "6 older notes: see the log CSV." in text
