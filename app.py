@@ -142,6 +142,7 @@ def register_headers(app: Flask) -> None:
 
 
 def register_templates(app: Flask) -> None:
+    from blueprints.fields import shows_errors
     from services.formatting import register_filters
     from services.i18n import register as register_i18n
 
@@ -151,6 +152,7 @@ def register_templates(app: Flask) -> None:
     app.add_template_global(public_url, "public_url")
     register_i18n(app)
     register_static_versions(app)
+    app.add_template_global(shows_errors, "shows_errors")
 
 
 def register_static_versions(app: Flask) -> None:

@@ -1,7 +1,10 @@
-"""Form fields shared by every blueprint's forms.py (rendered by macros/forms.html)."""
+"""Form pieces shared by every blueprint's forms.py (rendered by macros/forms.html)."""
 
 from __future__ import annotations
 
+from flask_wtf import FlaskForm
+from jinja2 import pass_context
+from markupsafe import Markup
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,3 +25,26 @@ def valid_email(value: str) -> bool:
     except EmailNotValidError:
         return False
     return True
+
+
+class PageForm(FlaskForm):
+    """Base of every form: its hidden fields carry no id.
+
+    A page often holds several forms (a remove button per row, "leave", "add"), and each one
+    would repeat id="csrf_token", id="version" and id="base": a page may hold an id once. No
+    label points at a hidden field, and scripts find them by name.
+    """
+
+    def hidden_tag(self, *fields):
+        chosen = fields or [f for f in self if f.type in ("HiddenField", "CSRFTokenField")]
+        return Markup("\n".join(str(f(id=False)) for f in chosen))  # noqa: S704 - widget output
+
+
+@pass_context
+def shows_errors(context) -> bool:
+    """Whether a form on the page being drawn has an error to show (the title says "Error:")."""
+    return any(
+        isinstance(value, FlaskForm)
+        and any(f.errors for f in value if f.type != "CSRFTokenField")
+        for value in context.values()
+    )

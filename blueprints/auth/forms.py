@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from blueprints.fields import PageForm
 from services.passwords import MAX_LENGTH, password_problem
 
 #: Long enough for any real email or password; a longer one is refused without hashing it.
@@ -18,7 +18,7 @@ def _drop_nul(value):
     return value.replace("\x00", "") if isinstance(value, str) else value
 
 
-class StaffForm(FlaskForm):
+class StaffForm(PageForm):
     """Base of every staff form: strips NUL characters from whatever is typed."""
 
     class Meta:
@@ -31,7 +31,7 @@ class LoginForm(StaffForm):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(_l("Enter your email.")), Length(max=254)],
-        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"},
+        render_kw={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
         _l("Password"),

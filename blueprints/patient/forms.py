@@ -7,7 +7,6 @@ import re
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -23,7 +22,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.fields import MultiCheckboxField, valid_email
+from blueprints.fields import MultiCheckboxField, PageForm, valid_email
 from content import body, vocab
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from services.i18n import bank_wording
@@ -103,7 +102,7 @@ class PlainTranslations:
         return self.gettext(singular if n == 1 else plural)
 
 
-class PatientForm(FlaskForm):
+class PatientForm(PageForm):
     """Every text field is cleaned the same way before it is checked."""
 
     class Meta:

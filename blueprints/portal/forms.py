@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from blueprints.fields import PageForm
 from blueprints.patient.forms import DailyHourMixin, PlainTranslations
 
 
-class PortalForm(FlaskForm):
+class PortalForm(PageForm):
     class Meta:
         def get_translations(self, form):
             return PlainTranslations()

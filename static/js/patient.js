@@ -2,6 +2,10 @@
 (function () {
   "use strict";
 
+  // A page that refused the answers says why first: move to the list of problems.
+  var errorSummary = document.querySelector(".error-summary");
+  if (errorSummary) { errorSummary.focus(); }
+
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
 
   // Safety check: show what to do the moment a warning sign gets "yes", and send an

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  // A page that refused the answers says why first: move to the list of problems.
+  var errorSummary = document.querySelector(".error-summary");
+  if (errorSummary) { errorSummary.focus(); }
+
   function say(text) {
     var status = document.querySelector(".copy-status");
     if (status) { status.textContent = text; }
