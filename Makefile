@@ -8,7 +8,7 @@ PORT ?= 5000
 #: The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS=` runs it in one process.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: install compile run serve worker test lint messages screenshots clean
+.PHONY: install checkers compile run serve worker test lint messages screenshots clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,13 @@ translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po |
 install: $(VENV)/.installed compile
 
 compile: $(CATALOGUES)
+
+## Test-only page checkers (HTML_CodeSniffer through pa11y, the Nu HTML checker), pinned in
+## package-lock.json. Skipped where there is no npm: those tests then skip (fail in CI).
+node_modules/.installed: package.json package-lock.json
+	if command -v npm >/dev/null; then PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts && touch $@; fi
+
+checkers: node_modules/.installed
 
 ## Install, migrate the SQLite default, seed the demo clinic (safe to repeat), serve.
 run: install
@@ -49,7 +56,7 @@ worker: install
 	$(FLASK) mail worker
 
 ## Every test: SQLite, plus the browser and PostgreSQL tests where this machine has them.
-test: install
+test: install checkers
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 ## Every benchmark (bench/), a few minutes: tables, then the summary figures as `name: value`.
