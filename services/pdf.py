@@ -57,7 +57,8 @@ def render_pdf(summary: Summary, page_size: str = "A4") -> bytes:
     fetcher = _fetcher_class()(current_app.static_folder)
     html = HTML(string=render_summary_html(summary), base_url=BASE_URL, url_fetcher=fetcher)
     size = CSS(string=f"@page {{ size: {page_size}; }}")
-    return html.write_pdf(stylesheets=[size])
+    # PDF/UA-1: a tagged PDF, so a screen reader can follow its headings, lists and tables.
+    return html.write_pdf(stylesheets=[size], pdf_variant="pdf/ua-1")
 
 
 def page_size_for(request_args, default: str = "A4") -> str:

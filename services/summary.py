@@ -273,11 +273,14 @@ class Summary:
 
     @property
     def file_stem(self) -> str:
-        """A download name: visit-summary-<name>-<visit date>, ASCII only."""
-        name = "".join(c if c.isascii() and c.isalnum() else "-" for c in self.patient_name)
-        name = "-".join(p for p in name.lower().split("-") if p)[:40] or "patient"
+        """A download name: visit-summary-<clinic>-<visit date>, ASCII only.
+
+        Never the patient's name: file names travel into mail, chat and download folders.
+        """
+        clinic = "".join(c if c.isascii() and c.isalnum() else "-" for c in self.clinic_name)
+        clinic = "-".join(p for p in clinic.lower().split("-") if p)[:40] or "clinic"
         when = self.visit_date.isoformat() if self.visit_date else f"packet-{self.packet_id}"
-        return f"visit-summary-{name}-{when}"
+        return f"visit-summary-{clinic}-{when}"
 
 
 def load_options() -> tuple:

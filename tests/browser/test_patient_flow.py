@@ -125,7 +125,8 @@ def test_five_wrong_birth_dates_lock_the_link(page, live_server):
     for day in range(1, 5):
         page.get_by_label("Your date of birth").fill(f"1990-01-0{day}")
         page.get_by_role("button", name="Continue").click()
-        expect(page.get_by_text("That does not match what we have")).to_be_visible()
+        expect(page.locator("#date_of_birth-error")).to_contain_text(
+            "That does not match what we have")
     page.get_by_label("Your date of birth").fill("1990-01-05")
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="This link is locked")).to_be_visible()

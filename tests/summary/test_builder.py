@@ -16,6 +16,7 @@ from tests.summary.builders import add_note, make_full_packet
 SECTION_ORDER = [
     "summary-title",
     "flags-title",
+    "words-title",
     "top-title",
     "log-title",
     "scores-title",
@@ -23,7 +24,6 @@ SECTION_ORDER = [
     "treat-title",
     "history-title",
     "other-q-title",
-    "words-title",
 ]
 
 
@@ -73,7 +73,11 @@ def test_staff_summary_holds_everything_in_plain_words(app, clinic, staff):
     assert summary.treatments[0].effect == "It helped"
     assert summary.reason_prompts == ["My pain is getting worse", "I am not sleeping well"]
     assert [n.body for n in summary.notes] == ["Called to confirm the time."]
-    assert summary.file_stem == f"visit-summary-jordan-avery-{summary.visit_date.isoformat()}"
+    # The clinic and the visit date: never the patient's name, which travels with the file.
+    assert summary.file_stem == (
+        f"visit-summary-{summary.clinic_name.lower().replace(' ', '-')}-"
+        f"{summary.visit_date.isoformat()}")
+    assert "jordan" not in summary.file_stem and "avery" not in summary.file_stem
 
 
 def test_patient_copy_has_no_scores_and_no_staff_notes(app, clinic, staff):

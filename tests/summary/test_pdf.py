@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 from flask import render_template
@@ -28,6 +29,16 @@ def pdf_info(pdf: bytes) -> dict[str, str]:
     out = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True)
     pairs = (line.split(":", 1) for line in out.stdout.decode().splitlines() if ":" in line)
     return {key.strip(): value.strip() for key, value in pairs}
+
+
+def pdf_fonts(pdf: bytes) -> str:
+    if not shutil.which("pdffonts"):
+        missing("pdffonts (poppler-utils) is not installed")
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        out = subprocess.run(["pdffonts", file.name], capture_output=True, check=True)
+    return out.stdout.decode()
 
 
 def pdf_pages(pdf: bytes) -> int:
@@ -133,3 +144,34 @@ def test_older_log_notes_are_counted_and_pointed_to(app, clinic):
         text = pdf_text(render_pdf(summary))
     assert "Entry 8" in text and "Entry 6" in text and "Entry 5" not in text  # newest three
     assert "6 older notes: see the log CSV." in text
+def test_the_pdf_is_tagged_for_screen_readers(app, typical):
+    with app.test_request_context():
+        info = pdf_info(render_pdf(typical))
+    assert info["Tagged"] == "yes"
+    assert info["Title"].startswith("Visit summary")
+
+
+def test_emoji_in_the_patients_words_print_in_a_colour_emoji_font(app, clinic):
+    packet = make_full_packet(clinic)
+    packet.hopes = "Sleep better 😴 and walk the dog again 🐕"
+    db.session.commit()
+    summary = build_summary(load_packet(packet.id))
+    with app.test_request_context():
+        pdf = render_pdf(summary)
+    # Found by the system's font fallback (fonts-noto-color-emoji), not named in the CSS:
+    # named there, it would also draw every digit of the page.
+    assert "Noto-Color-Emoji" in pdf_fonts(pdf)
+    assert "Sleep better" in pdf_text(pdf)
+
+
+def test_digits_are_not_drawn_with_the_emoji_font(app, typical):
+    with app.test_request_context():
+        assert "Noto-Color-Emoji" not in pdf_fonts(render_pdf(typical))
+
+
+def test_every_page_names_the_patient_and_counts_the_pages(app, long_summary):
+    with app.test_request_context():
+        pdf = render_pdf(long_summary)
+    text = pdf_text(pdf)
+    name = long_summary.patient_name
+    assert f"{name} · page 1 of 2" in text and f"{name} · page 2 of 2" in text
