@@ -109,6 +109,7 @@ ACCESS = {
     **{endpoint: "patient" for endpoint in (
         "patient.home", "patient.visit", "patient.questions", "patient.my_questions",
         "patient.add_question", "patient.edit_question", "patient.delete_question",
+        "patient.add_suggested",
         "patient.history", "patient.add_history", "patient.edit_history",
         "patient.delete_history", "patient.medications", "patient.add_medications",
         "patient.edit_medications", "patient.delete_medications", "patient.treatments",

@@ -157,6 +157,30 @@ def add_question():
                        limit=packets.LIMITS["questions"])
 
 
+@bp.post("/questions/suggested")
+def add_suggested():
+    """Add the questions suggested from your answers (offered again on the review page)."""
+    packet = g.packet
+    suggestions = suggestions_for(packet)
+    form = make_bank_form([], suggestions)()
+    back = redirect(url_for("patient.review", _anchor="suggestions"), 303)
+    if not form.validate_on_submit():
+        flash(_("Please choose from the questions shown."), "error")
+        return back
+    chosen = set(form.suggested.data or [])
+    if chosen:
+        try:
+            packets.sync_chosen(packet, {}, set(), suggestions, chosen)
+        except packets.ListFull:
+            db.session.rollback()
+            flash(full_message("questions"), "error")
+            return back
+        packets.commit_step(packet, "questions")
+        flash(ngettext("%(num)d question was added to your list.",
+                       "%(num)d questions were added to your list.", len(chosen)), "success")
+    return back
+
+
 @bp.route("/questions/<int:item_id>/edit", methods=["GET", "POST"])
 def edit_question(item_id: int):
     """Change the words of one of your questions."""

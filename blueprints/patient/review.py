@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 
 from blueprints.patient import bp
 from blueprints.patient.common import conflict, render_step, stamp
-from blueprints.patient.forms import AREA_GROUPS, DeleteForm, SubmitForm
+from blueprints.patient.forms import AREA_GROUPS, DeleteForm, SubmitForm, make_bank_form
 from content import body, vocab
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from services import diary, packets
+from services.suggestions import suggestions_for
 
 
 def _missing(packet):
@@ -44,7 +45,9 @@ def review():
     packet = g.packet
     content = packets.step_content(packet, "review")
     form = SubmitForm()
-    ctx = answers_context(packet)
+    # Questions suggested from every step before this one, offered again where they help most.
+    suggest_form = make_bank_form([], suggestions_for(packet))(formdata=None)
+    ctx = {**answers_context(packet), "suggest_form": suggest_form}
     if form.validate_on_submit():
         if packets.is_conflict(packet, form.version.data, form.base.data, content):
             saved = SubmitForm(formdata=None, data={"closing_words": packet.closing_words})
