@@ -44,7 +44,9 @@ class PageForm(FlaskForm):
 def shows_errors(context) -> bool:
     """Whether a form on the page being drawn has an error to show (the title says "Error:")."""
     return any(
-        isinstance(value, FlaskForm)
+        # type(), not isinstance(): isinstance would resolve every proxy in the context
+        # (current_user, session...), which can cost a query.
+        issubclass(type(value), FlaskForm)
         and any(f.errors for f in value if f.type != "CSRFTokenField")
         for value in context.values()
     )
