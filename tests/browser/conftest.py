@@ -51,11 +51,17 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def live_server(app):
-    """Serve the test app on a free loopback port for the length of one test."""
+    """Serve the test app on a free loopback port for the length of one test.
+
+    The served address is the app's public one, as in production: links are built from it,
+    and the CSRF origin check accepts a script's `Origin` only when it is that address.
+    """
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield url
     server.shutdown()
     thread.join(timeout=5)
 
