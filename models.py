@@ -598,6 +598,9 @@ class HistoryItem(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     #: A key from content.vocab (condition, test kind) or free text.
     name: Mapped[str] = mapped_column(String(200))
+    #: For a test or scan: the kind picked from content.vocab.TEST_KINDS, kept beside a
+    #: name the patient wrote (None when the name is itself the kind, or not a test).
+    test_kind: Mapped[str | None] = mapped_column(String(30))
     #: "About when", in the patient's words.
     when_text: Mapped[str] = mapped_column(String(100), default="")
     #: The result if known, or any detail.
@@ -711,6 +714,9 @@ class SymptomEntry(db.Model):
     digestive: Mapped[bool] = mapped_column(Boolean, default=False)
     mood: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    #: Names of the once-a-day answers (sleep, rested, stiffness) that came unchanged from
+    #: the entry before, as services.packets.CARRIED_DAILY; counted once per day.
+    carried: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

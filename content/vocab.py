@@ -294,3 +294,15 @@ def label(vocab: str | Mapping[Any, Any] | Iterable[Any], key: Any) -> Any:
 def keys(vocab: str | Mapping[Any, Any] | Iterable[Any]) -> tuple[Any, ...]:
     """The keys of ``vocab`` in display order (for validating form input)."""
     return tuple(_as_mapping(vocab))
+
+
+_HISTORY_NAME_VOCAB = {"condition": "conditions", "test": "test_kinds"}
+
+
+def history_name(kind: str, name: str, test_kind: str | None = None) -> str:
+    """A history line's name in words: a listed key's label, and a test's kind beside the
+    name the patient wrote ("X-ray: lower back")."""
+    text = str(label(_HISTORY_NAME_VOCAB.get(kind, {}), name))
+    if kind == "test" and test_kind:
+        return f"{label('test_kinds', test_kind)}: {text}"
+    return text

@@ -1,4 +1,6 @@
-"""The symptom log as CSV, for the patient and for staff.
+"""The symptom log as CSV, for the patient and for staff: one column per question of
+content.questions.LOG_ENTRY (its short title as the header), then which once-a-day answers
+were carried from the entry before.
 
 Safe to open in a spreadsheet: a cell that starts with = + - @ (or a tab or carriage
 return), also after leading spaces or separators such as ";=", is prefixed with ' so it
@@ -14,31 +16,13 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
-from content.body import AREA_BY_KEY
-from content.vocab import label
+from content.questions import CARRIED_DAILY, LOG_ENTRY, LOG_ENTRY_BY_KEY, Question, answer_words
+from services.stats import counted_daily
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
-#: Column keys, in order; the header row is their translated titles.
-COLUMNS = (
-    "recorded_at",
-    "pain",
-    "fatigue",
-    "areas",
-    "where",
-    "feels_like",
-    "worse_with",
-    "helped_with",
-    "sleep_hours",
-    "rested",
-    "stiffness_minutes",
-    "numbness_tingling",
-    "spasms",
-    "headache",
-    "digestive",
-    "mood",
-    "note",
-)
+#: The questions with a column, in order.
+COLUMNS: tuple[Question, ...] = tuple(q for q in LOG_ENTRY if q.shows_in("csv"))
 
 
 def safe_cell(value: object) -> str:
@@ -50,62 +34,26 @@ def safe_cell(value: object) -> str:
 
 
 def _headers() -> list[str]:
-    return [
-        _("Date and time"),
-        _("Pain (0-10)"),
-        _("Tiredness (0-10)"),
-        _("Where it hurt"),
-        _("Where, in own words"),
-        _("What it felt like"),
-        _("Made it worse"),
-        _("Helped"),
-        _("Sleep (hours)"),
-        _("Woke rested"),
-        _("Morning stiffness (minutes)"),
-        _("Numbness or tingling"),
-        _("Spasms"),
-        _("Headache"),
-        _("Digestive trouble"),
-        _("Mood"),
-        _("Note"),
-    ]
+    return [q.title for q in COLUMNS] + [_("Carried from the entry before (counted once a day)")]
 
 
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return _("yes") if value else _("no")
+def _cell(question: Question, value: object) -> object:
+    if question.kind in {"scale", "integer"}:
+        return value
+    if question.kind in {"yes_no", "flag"}:
+        return "" if value is None else (_("yes") if value else _("no"))
+    if question.kind == "choices":
+        return answer_words(question, value).replace(", ", "; ")
+    return answer_words(question, value)
 
 
-def _labels(vocab: str, keys: Iterable[str] | None) -> str:
-    return "; ".join(str(label(vocab, k)) for k in (keys or []))
-
-
-def _areas(keys: Iterable[str] | None) -> str:
-    return "; ".join(str(AREA_BY_KEY[k].label) if k in AREA_BY_KEY else k for k in (keys or []))
-
-
-def entry_row(entry) -> list[object]:
-    sleep = entry.sleep_hours
-    return [
-        entry.recorded_at.strftime("%Y-%m-%d %H:%M"),
-        entry.pain,
-        entry.fatigue,
-        _areas(entry.areas),
-        entry.where_text,
-        _labels("pain_qualities", entry.qualities),
-        _labels("triggers", entry.worse_with),
-        _labels("reliefs", entry.helped_with),
-        "" if sleep is None else f"{float(sleep):g}",
-        _yes_no(entry.rested),
-        entry.stiffness_minutes,
-        _yes_no(entry.numbness),
-        _yes_no(entry.spasms),
-        _yes_no(entry.headache),
-        _yes_no(entry.digestive),
-        str(label("moods", entry.mood)) if entry.mood else "",
-        entry.note,
-    ]
+def entry_row(entry, repeated: frozenset[str] = frozenset()) -> list[object]:
+    """One entry's cells; a once-a-day answer in `repeated` was carried into a second entry
+    of the same day: its cell stays empty so a column sum counts it once."""
+    cells = [None if q.key in repeated else _cell(q, getattr(entry, q.key)) for q in COLUMNS]
+    carried = [LOG_ENTRY_BY_KEY[name].title for name in CARRIED_DAILY
+               if name in (entry.carried or [])]
+    return [*cells, "; ".join(carried)]
 
 
 def symptom_log_csv(entries: Iterable) -> str:
@@ -113,8 +61,12 @@ def symptom_log_csv(entries: Iterable) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([safe_cell(h) for h in _headers()])
-    for entry in sorted(entries, key=lambda e: e.recorded_at):
-        writer.writerow([safe_cell(v) for v in entry_row(entry)])
+    entries = sorted(entries, key=lambda e: e.recorded_at)
+    counted = {name: counted_daily(entries, name) for name in CARRIED_DAILY}
+    for index, entry in enumerate(entries):
+        repeated = frozenset(name for name in CARRIED_DAILY
+                             if getattr(entry, name) is not None and not counted[name][index])
+        writer.writerow([safe_cell(v) for v in entry_row(entry, repeated)])
     return out.getvalue()
 
 

@@ -34,6 +34,7 @@ from content.vocab import (
     TREATMENT_EFFECTS,
     TREATMENTS,
     TRIGGERS,
+    history_name,
     label,
 )
 from services.since import since_lines
@@ -544,14 +545,7 @@ def questionnaire_response(summary: Summary, raw: Any, base_url: str) -> dict[st
                 _a(
                     "history.item.name",
                     _("What"),
-                    _str(
-                        str(
-                            label(
-                                {"condition": "conditions", "test": "test_kinds"}.get(h.kind, {}),
-                                h.name,
-                            )
-                        )
-                    ),
+                    _str(history_name(h.kind, h.name, h.test_kind)),
                 ),
                 _a("history.item.when", _("About when"), _str(h.when_text)),
                 _a("history.item.detail", _("Result or detail"), _str(h.detail)),

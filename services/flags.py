@@ -64,6 +64,14 @@ LOG_SAME_AS_QUESTION = {
 }
 
 
+def entry_flagged(entry: SymptomEntry) -> bool:
+    """Whether this one entry raises any of log_flags' warning signs."""
+    qualities = set(entry.qualities or [])
+    return bool(entry.numbness or entry.spasms or "tingling" in qualities
+                or "tender_to_touch" in qualities
+                or (entry.stiffness_minutes or 0) >= LONG_STIFFNESS_MINUTES)
+
+
 def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
     numb = stiff = spasm = tender = 0
     for entry in entries:

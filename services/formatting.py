@@ -20,6 +20,7 @@ DATE_PATTERN = "EEE d MMM y"
 TIME_PATTERN = "h:mm a"
 DATETIME_PATTERN = f"{DATE_PATTERN}, {TIME_PATTERN}"
 SHORT_DAY_PATTERN = "d MMM"
+SHORT_DATETIME_PATTERN = f"EEE d MMM, {TIME_PATTERN}"
 
 
 #: The regional formats the clinics' patients read: US Spanish writes 7.5 and 2:05 p.m.
@@ -53,6 +54,11 @@ def format_datetime(value: datetime | None, pattern: str = DATETIME_PATTERN) -> 
         return ""
     value = local_time(value)
     return dates.format_datetime(value, pattern, tzinfo=value.tzinfo, locale=_locale())
+
+
+def format_short_datetime(value: datetime | None) -> str:
+    """Without the year, for dense lists whose heading gives it ("Tue 1 Dec, 9:05 AM")."""
+    return format_datetime(value, SHORT_DATETIME_PATTERN)
 
 
 def format_time(value: datetime | None) -> str:
@@ -135,6 +141,7 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_time, "time")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_short_datetime, "short_datetime")
     app.add_template_filter(breakable, "breakable")
     app.add_template_filter(tel_href, "tel")
     app.add_template_filter(format_zoned, "zoned")

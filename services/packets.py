@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from content.questions import CARRIED_DAILY
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from extensions import db
 from models import (
@@ -323,6 +324,12 @@ def save_contact_phone(packet: Packet, phone: str) -> None:
 CARRIED_OVER = ("pain", "fatigue", "areas", "where_text", "qualities", "worse_with",
                 "helped_with", "sleep_hours", "rested", "stiffness_minutes", "numbness",
                 "spasms", "headache", "digestive", "mood")
+
+
+def carried_daily(entry: SymptomEntry, before: dict[str, Any]) -> list[str]:
+    """The once-a-day answers of `entry` equal to `before` (what the form started from)."""
+    return [name for name in CARRIED_DAILY
+            if getattr(entry, name) is not None and getattr(entry, name) == before.get(name)]
 
 
 def last_entry(packet: Packet) -> SymptomEntry | None:

@@ -101,6 +101,30 @@ def _rank(counter: Counter, vocab: str | None) -> list[Ranked]:
     return out
 
 
+def counted_daily(entries: Sequence, name: str) -> list[bool]:
+    """For each entry (oldest first), whether its once-a-day answer `name` counts.
+
+    A value carried unchanged from the entry before (`entry.carried`) counts only when no
+    earlier entry that day already gave one, so a night's sleep is counted once per day.
+    """
+    days_with_value: set[date] = set()
+    out = []
+    for entry in entries:
+        value = getattr(entry, name)
+        day = entry.recorded_at.date()
+        counts = value is not None and not (
+            name in (getattr(entry, "carried", None) or []) and day in days_with_value)
+        if counts:
+            days_with_value.add(day)
+        out.append(counts)
+    return out
+
+
+def _counted(entries: Sequence, name: str) -> list:
+    return [getattr(e, name) for e, ok in zip(entries, counted_daily(entries, name), strict=True)
+            if ok]
+
+
 def log_stats(entries: Iterable) -> LogStats:
     """Everything the summary says about the log, from its entries in any order."""
     entries = sorted(entries, key=lambda e: e.recorded_at)
@@ -156,14 +180,14 @@ def log_stats(entries: Iterable) -> LogStats:
     stats.reliefs = _rank(reliefs, "reliefs")
     stats.moods = _rank(moods, "moods")
 
-    sleeps = [float(e.sleep_hours) for e in entries if e.sleep_hours is not None]
+    sleeps = [float(v) for v in _counted(entries, "sleep_hours")]
     stats.sleep_entries = len(sleeps)
     if sleeps:
         stats.sleep_avg, stats.sleep_min, stats.sleep_max = _mean(sleeps), min(sleeps), max(sleeps)
-    rested = [e.rested for e in entries if e.rested is not None]
+    rested = _counted(entries, "rested")
     stats.rested_answered, stats.rested_yes = len(rested), sum(1 for r in rested if r)
 
-    stiff = [e.stiffness_minutes for e in entries if e.stiffness_minutes is not None]
+    stiff = _counted(entries, "stiffness_minutes")
     stats.stiffness_entries = len(stiff)
     if stiff:
         stats.stiffness_avg = round(sum(stiff) / len(stiff))

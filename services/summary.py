@@ -24,13 +24,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from content.body import AREA_BY_KEY, REGIONS, SSS_EXTRAS, SSS_ITEMS
 from content.safety import LEVEL_LABELS, LEVEL_NAMES
-from content.vocab import FAMILY_HISTORY_QUESTION, MEDICATION_CLASS_BY_KEY, label
+from content.vocab import FAMILY_HISTORY_QUESTION, MEDICATION_CLASS_BY_KEY, history_name, label
 from content.vocab import HISTORY_KINDS as HISTORY_KIND_TITLES
 from extensions import db
 from models import Packet, SafetyCall, SafetyCallEvent, StaffNote, SymptomEntry
 from services import diary
 from services.chart import body_map, chart_description, pain_fatigue_chart
-from services.flags import packet_flags
+from services.flags import entry_flagged, packet_flags
 from services.i18n import packet_language
 from services.scoring import Scores, score_body_check
 from services.since import LedgerLine, SinceLastVisit, ledger, since_last_visit
@@ -126,20 +126,6 @@ class HistoryLine:
 
 
 @dataclass(frozen=True)
-class LogNote:
-    """One log entry's own words: where it hurt beyond the map, and its note."""
-
-    recorded_at: datetime
-    where: str
-    note: str
-
-
-#: The newest log notes the summary prints (a typical PDF stays one page); older ones are
-#: counted and are in the symptom log CSV.
-LOG_NOTES_SHOWN = 3
-
-
-@dataclass(frozen=True)
 class HistoryGroup:
     kind: str
     title: str
@@ -178,6 +164,23 @@ class CallLine:
     due_at: datetime
     outcome: str
     events: list[CallEventLine]
+
+
+@dataclass(frozen=True)
+class EntryLine:
+    """The patient's own words in one symptom log entry (its choices are in the counts)."""
+
+    recorded_at: datetime
+    #: It raised a warning sign (services.flags.entry_flagged).
+    flagged: bool
+    where: str
+    note: str
+
+
+#: How many entries with the patient's own words the summary's first page lists, and how
+#: many characters of each (the full list after the first page has every word).
+LOG_WORDS_SHOWN = 4
+LOG_WORDS_CHARS = 240
 
 
 @dataclass(frozen=True)
@@ -237,10 +240,13 @@ class Summary:
     notes: list[NoteLine] = field(default_factory=list)
     #: Staff only: the packet's safety calls, oldest first.
     safety_calls: list[CallLine] = field(default_factory=list)
-    #: The patient's words in the log, newest first (at most LOG_NOTES_SHOWN), and how many
-    #: older entries with words are left out (they are in the symptom log CSV).
-    log_notes: list[LogNote] = field(default_factory=list)
-    log_notes_more: int = 0
+    #: Entries with the patient's own words (note or "where"), newest first: the most
+    #: recent and the flagged ones, LOG_WORDS_SHOWN at most; how many more the full log has.
+    log_words: list[EntryLine] = field(default_factory=list)
+    log_words_more: int = 0
+    #: Every entry with own words, newest first, in full (after the first page), when the
+    #: short list above left any out or shortened any.
+    full_log: list[EntryLine] = field(default_factory=list)
     #: The rows behind the log statistics, oldest first, for the CSV and FHIR exports.
     entries: list[SymptomEntry] = field(default_factory=list)
     #: The diary part covered: entries after the previous visit's day (None: the first
@@ -258,6 +264,9 @@ class Summary:
     #: The packet itself (kept from the first cut of this interface, for views that need
     #: its id, status or version). Templates read the fields above, never this.
     packet: Packet | None = None
+
+    #: How many characters of each note the first page's short list shows.
+    log_words_chars: int = LOG_WORDS_CHARS
 
     @property
     def is_staff(self) -> bool:
@@ -408,15 +417,12 @@ def _treatment(t, returning: bool = False) -> TreatmentLine:
     )
 
 
-_HISTORY_VOCAB = {"condition": "conditions", "test": "test_kinds"}
-
-
 def _history(items, returning: bool = False) -> list[HistoryGroup]:
     groups = []
     for kind, title in HISTORY_KIND_TITLES:
         lines = [
             HistoryLine(
-                name=_s(label(_HISTORY_VOCAB[kind], i.name)) if kind in _HISTORY_VOCAB else i.name,
+                name=history_name(i.kind, i.name, i.test_kind),
                 when=i.when_text or "",
                 detail=i.detail or "",
                 mark_key=_mark(i, returning)[0],
@@ -428,6 +434,25 @@ def _history(items, returning: bool = False) -> list[HistoryGroup]:
         if lines:
             groups.append(HistoryGroup(kind, _s(title), lines))
     return groups
+
+
+def _entry_line(entry) -> EntryLine:
+    return EntryLine(
+        recorded_at=entry.recorded_at,
+        flagged=entry_flagged(entry),
+        where=entry.where_text or "",
+        note=entry.note or "",
+    )
+
+
+def _log_words(newest_first: list[EntryLine]) -> tuple[list[EntryLine], int]:
+    """The most recent and the flagged entries with own words, within the page budget."""
+    worded = newest_first
+    flagged = [e for e in worded if e.flagged][:LOG_WORDS_SHOWN // 2]
+    taken = {id(e) for e in flagged}
+    recent = [e for e in worded if id(e) not in taken][:LOG_WORDS_SHOWN - len(flagged)]
+    shown = sorted([*flagged, *recent], key=lambda e: e.recorded_at, reverse=True)
+    return shown, len(worded) - len(shown)
 
 
 def _check(check, scores: Scores) -> tuple[list[str], list[str], list[CheckItem]]:
@@ -464,9 +489,6 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
     #: A returning patient: every row is marked against the last visit.
     returning = part.previous is not None and part.previous.status != "draft"
     stats = log_stats(entries)
-    noted = [LogNote(e.recorded_at, e.where_text or "", e.note or "")
-             for e in sorted(entries, key=lambda e: e.recorded_at, reverse=True)
-             if e.where_text or e.note]
     clinic = packet.clinic
     appointment = packet.appointment
 
@@ -515,8 +537,6 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
         ],
         hopes=packet.hopes or "",
         closing_words=packet.closing_words or "",
-        log_notes=noted[:LOG_NOTES_SHOWN],
-        log_notes_more=max(0, len(noted) - LOG_NOTES_SHOWN),
         entries=entries,
         diary_since=part.previous.day if part.previous else None,
         diary_until=(part.end - timedelta(days=1)).date() if part.end else None,
@@ -527,6 +547,11 @@ def build_summary(packet: Packet, audience: str = "staff") -> Summary:
     if returning:
         summary.since = since_last_visit(packet, stats, part)
         summary.ledger = ledger(packet, part)
+    worded = [_entry_line(e) for e in reversed(entries) if e.where_text or e.note]
+    summary.log_words, summary.log_words_more = _log_words(worded)
+    if summary.log_words_more or any(
+            len(e.where) > LOG_WORDS_CHARS or len(e.note) > LOG_WORDS_CHARS for e in worded):
+        summary.full_log = worded
     if staff:
         zone = clinic.timezone if clinic else None
         summary.notes = [

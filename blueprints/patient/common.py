@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -12,7 +13,7 @@ from flask_babel import refresh as refresh_locale
 from wtforms import Field
 
 from blueprints.patient import bp
-from blueprints.patient.forms import AREA_GROUPS, ContactPhoneForm
+from blueprints.patient.forms import AREA_GROUPS, ContactPhoneForm, DeleteForm, clean_text
 from content import vocab
 from content.safety import QUESTION_BY_KEY
 from models import utcnow
@@ -55,9 +56,8 @@ def load_packet():
     refresh_locale()  # the packet's language and the clinic's time zone apply from here
     if not packet.is_editable:
         if request.method == "POST" and request.endpoint == "patient.review":
-            # A second click on "Send": it was sent once; say so calmly.
-            flash(_("Your answers were already sent. Nothing else was changed."), "success")
-            return redirect(url_for("patient.done"), 303)
+            # A second click on "Send", or another tab: it was sent once; say so calmly.
+            return already_sent(request.form.get("closing_words"))
         if request.method == "POST" and request.endpoint not in POST_AFTER_SUBMIT:
             return read_only_page()
         if request.method == "GET" and request.endpoint not in READ_ONLY_PAGES:
@@ -76,6 +76,28 @@ def patient_context():
 def _hours_today():
     """The clinic's opening hours today, in its own time zone (None: closed today)."""
     return opening_hours.today_hours(g.clinic, utcnow())
+
+
+def clinic_time(moment):
+    """A UTC instant in the clinic's wall-clock time, as patients read times."""
+    if moment is None:
+        return None
+    try:
+        zone = ZoneInfo(g.clinic.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("America/New_York")
+    return moment.astimezone(zone)
+
+
+def already_sent(words: str | None):
+    """The packet was sent (by another tab, or a click before): say when, and give back
+    any closing words this page could not add, so they can be copied."""
+    packet = g.packet
+    words = clean_text(words or "")
+    late = words if words and words != (packet.closing_words or "") else ""
+    return render_template("patient/done.html", form=DeleteForm(formdata=None),
+                           sent_at=clinic_time(packet.submitted_at), already=True,
+                           late_words=late, help_level=packets.help_level(packet))
 
 
 def read_only_page():
@@ -142,6 +164,20 @@ def render_step(step: str, template: str, status: int = 200, **ctx):
     return render_template(template, step=step, prev_url=prev_url, next_url=next_url,
                            step_number=list(STEPS).index(step) + 1, step_count=len(STEPS),
                            **ctx), status
+
+
+def stale(form, content: Any, saved_form) -> bool:
+    """A real conflict: the step changed since this form was shown (packets.is_conflict)
+    AND what was typed differs from what is stored. A save equal to what is stored (a
+    retry, or the save button after an autosave of the same words) is never a conflict."""
+    if not packets.is_conflict(g.packet, form.version.data, form.base.data, content):
+        return False
+    return describe(saved_form() if callable(saved_form) else saved_form) != describe(form)
+
+
+def row_stale(form, base: str, saved_form) -> bool:
+    """As `stale`, for one list row: its fingerprint moved and the typed answers differ."""
+    return form.base.data != base and describe(saved_form()) != describe(form)
 
 
 def conflict(step: str, template: str, form, saved_form, content: Any, **ctx):

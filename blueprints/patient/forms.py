@@ -54,20 +54,21 @@ def clean_text(value):
     return value.strip()
 
 
-class KeptLength(Length):
-    """A length limit the server checks, with no `maxlength` attribute on the field.
+class CharLimit(Length):
+    """A length limit the server checks, never the browser.
 
-    With `maxlength` the browser cuts a long paste short without a word and the cut text is
-    saved; without it the server says so next to the field and keeps every character typed.
+    No `maxlength` attribute: a browser cuts a longer paste without a word. The field gets
+    `data-maxchars` instead (macros/forms.html), a live counter (static/js/patient.js), and
+    the server's message keeps every character typed in the field.
     """
 
     def __init__(self, max: int, message=None):  # noqa: A002 (WTForms' own name)
         super().__init__(max=max, message=message)
-        self.field_flags = {}
+        self.field_flags = {"maxchars": max}
 
 
 def too_long(limit: int):
-    return KeptLength(max=limit, message=_l(
+    return CharLimit(limit, message=_l(
         "Please keep this to %(max)d characters or fewer. What you typed is kept below.",
         max=limit))
 

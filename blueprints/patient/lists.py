@@ -16,7 +16,15 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from blueprints.patient import bp
-from blueprints.patient.common import after_save, conflict, render_step, row_conflict, stamp
+from blueprints.patient.common import (
+    after_save,
+    conflict,
+    render_step,
+    row_conflict,
+    row_stale,
+    stale,
+    stamp,
+)
 from blueprints.patient.forms import (
     DeleteForm,
     HistoryForm,
@@ -72,7 +80,7 @@ def questions():
 
     form = BankForm()
     if form.validate_on_submit():
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+        if stale(form, content, saved_form):
             return conflict("questions", "patient/questions.html", form, saved_form(), content,
                             bank=bank)
         ticked = {qid for topic, _qs in bank for qid in (form[f"topic_{topic.id}"].data or [])}
@@ -112,7 +120,7 @@ def my_questions():
     ctx = {"mine": mine, "add_form": add_form, "delete_form": DeleteForm(formdata=None),
            "limit": packets.LIMITS["questions"]}
     if form.validate_on_submit():
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
+        if stale(form, content, saved_form):
             return conflict("questions", "patient/my_questions.html", form, saved_form(),
                             content, **ctx)
         packets.set_ranks(packet, {
@@ -190,9 +198,10 @@ def edit_question(item_id: int):
     form = OwnQuestionForm(data={"text": question.text, "base": base}
                            if request.method == "GET" else None)
     if form.validate_on_submit():
-        if form.base.data != base:
-            saved = OwnQuestionForm(formdata=None, data={"text": question.text})
-            return row_conflict("questions", "patient/question_edit.html", form, saved, base,
+        def saved():
+            return OwnQuestionForm(formdata=None, data={"text": question.text})
+        if row_stale(form, base, saved):
+            return row_conflict("questions", "patient/question_edit.html", form, saved(), base,
                                 question=question)
         question.text = form.text.data
         packets.commit_step(packet, None)
@@ -260,17 +269,18 @@ TEST_KEYS = set(vocab.keys(vocab.TEST_KINDS))
 
 def _fill_history(row, form):
     row.kind = form.kind.data
-    if row.kind == "test" and form.test_kind.data and not form.name.data:
-        row.name = form.test_kind.data
+    test_kind = form.test_kind.data if row.kind == "test" else ""
+    if test_kind and not form.name.data:
+        row.name, row.test_kind = test_kind, None  # the kind is the whole name
     else:
-        row.name = form.name.data
+        row.name, row.test_kind = form.name.data, test_kind or None
     row.when_text = form.when_text.data or ""
     row.detail = form.detail.data or ""
 
 
 def _history_data(row):
-    is_test_key = row.kind == "test" and row.name in TEST_KEYS
-    return {"kind": row.kind, "test_kind": row.name if is_test_key else "",
+    is_test_key = row.kind == "test" and row.name in TEST_KEYS and not row.test_kind
+    return {"kind": row.kind, "test_kind": row.name if is_test_key else (row.test_kind or ""),
             "name": "" if is_test_key else row.name, "when_text": row.when_text,
             "detail": row.detail}
 
@@ -315,9 +325,10 @@ def _edit(kind: ListKind, item_id: int):
     base = packets.fingerprint(packets.item_content(row))
     form = kind.form(data={**kind.data(row), "base": base} if request.method == "GET" else None)
     if form.validate_on_submit():
-        if form.base.data != base:
-            saved = kind.form(formdata=None, data=kind.data(row))
-            return row_conflict(kind.step, kind.form_template, form, saved, base, row=row)
+        def saved():
+            return kind.form(formdata=None, data=kind.data(row))
+        if row_stale(form, base, saved):
+            return row_conflict(kind.step, kind.form_template, form, saved(), base, row=row)
         kind.fill(row, form)
         packets.commit_step(packet, None)
         flash(_("Saved."), "success")
@@ -425,8 +436,8 @@ def history():
            "limit": packets.LIMITS["history"]}
     form = HistoryForm()
     if form.validate_on_submit():
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
-            saved = HistoryForm(formdata=None, data=_history_form_data(packet))
+        saved = HistoryForm(formdata=None, data=_history_form_data(packet))
+        if stale(form, content, saved):
             return conflict("history", "patient/history.html", form, saved, content, **ctx)
         new = set(form.conditions.data or []) - {
             h.name for h in packet.history_items if h.kind == "condition"}

@@ -15,6 +15,8 @@ from blueprints.patient.common import (
     is_autosave,
     render_step,
     row_conflict,
+    row_stale,
+    stale,
     stamp,
 )
 from blueprints.patient.forms import (
@@ -118,6 +120,8 @@ def add_entry():
     if form.validate_on_submit() and _after_last_visit(packet, form):
         entry = SymptomEntry()
         _fill_entry(entry, form)
+        entry.carried = packets.carried_daily(
+            entry, packets.new_entry_defaults(packet, clinic_now())) or None
         packet.symptom_entries.append(entry)
         packets.commit_step(packet, "log", flags=True)
         flash(_("Your entry was saved."), "success")
@@ -138,10 +142,15 @@ def edit_entry(item_id: int):
         return render_step("log", "patient/entry_form.html", form=form, entry=entry)
     form = SymptomEntryForm()
     if form.validate_on_submit() and _after_last_visit(packet, form):
-        if form.base.data != base:
-            saved = SymptomEntryForm(formdata=None, data=_entry_form_data(values))
-            return row_conflict("log", "patient/entry_form.html", form, saved, base, entry=entry)
+        def saved():
+            return SymptomEntryForm(formdata=None, data=_entry_form_data(values))
+        if row_stale(form, base, saved):
+            return row_conflict("log", "patient/entry_form.html", form, saved(), base,
+                                entry=entry)
+        was_carried = set(entry.carried or [])
         _fill_entry(entry, form)
+        entry.carried = [name for name in packets.carried_daily(entry, values)
+                         if name in was_carried] or None
         packets.commit_step(packet, "log", flags=True)
         flash(_("Your entry was saved."), "success")
         return redirect(url_for("patient.log"), 303)
@@ -224,8 +233,8 @@ def check():
     content = packets.step_content(packet, "check")
     form = BodyCheckForm()
     if form.validate_on_submit():
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
-            saved = BodyCheckForm(formdata=None, data=_check_data(packet))
+        saved = BodyCheckForm(formdata=None, data=_check_data(packet))
+        if stale(form, content, saved):
             return conflict("check", "patient/check.html", form, saved, content)
         row = packets.body_check(packet)
         row.areas = area_data(form, "areas_")

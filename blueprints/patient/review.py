@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
-from blueprints.patient.common import conflict, render_step, stamp
+from blueprints.patient.common import (
+    already_sent,
+    clinic_time,
+    conflict,
+    render_step,
+    stale,
+    stamp,
+)
 from blueprints.patient.forms import AREA_GROUPS, DeleteForm, SubmitForm, make_bank_form
 from content import body, vocab
+from content.questions import CARRIED_DAILY, LOG_ENTRY, LOG_ENTRY_BY_KEY, answers
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from services import diary, packets
 from services.suggestions import suggestions_for
@@ -32,6 +38,9 @@ def answers_context(packet) -> dict:
         "safety_questions": SAFETY_QUESTIONS,
         "safety_answers": {a.question_key: a.answer for a in packet.safety_answers},
         "entries": diary.entries(packet),
+        "entry_answers": lambda entry: answers(LOG_ENTRY, entry, "review"),
+        "carried_titles": lambda entry: [LOG_ENTRY_BY_KEY[k].title for k in CARRIED_DAILY
+                                         if k in (entry.carried or [])],
         "area_groups": AREA_GROUPS,
         "sss_labels": body.SSS_ITEMS,
         "sss_extras": body.SSS_EXTRAS,
@@ -49,8 +58,8 @@ def review():
     suggest_form = make_bank_form([], suggestions_for(packet))(formdata=None)
     ctx = {**answers_context(packet), "suggest_form": suggest_form}
     if form.validate_on_submit():
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
-            saved = SubmitForm(formdata=None, data={"closing_words": packet.closing_words})
+        saved = SubmitForm(formdata=None, data={"closing_words": packet.closing_words})
+        if stale(form, content, saved):
             return conflict("review", "patient/review.html", form, saved, content,
                             missing=_missing(packet), **ctx)
         try:
@@ -58,7 +67,7 @@ def review():
                 packet.closing_words = form.closing_words.data or ""
                 packets.commit_step(packet, "review")
         except packets.ReadOnly:
-            return _already_sent()
+            return already_sent(form.closing_words.data)
         missing = _missing(packet)
         if missing:
             stamp(form, packets.step_content(packet, "review"))
@@ -66,28 +75,12 @@ def review():
                                missing=missing, tried=True, **ctx)
         if packets.submit(packet, ip=request.remote_addr):
             return redirect(url_for("patient.done"), 303)
-        return _already_sent()
+        return already_sent(form.closing_words.data)
     if request.method == "GET":
         form = stamp(SubmitForm(formdata=None, data={"closing_words": packet.closing_words}),
                      content)
     return render_step("review", "patient/review.html", form=form, missing=_missing(packet),
                        **ctx)
-
-
-def clinic_time(moment):
-    """A UTC instant in the clinic's wall-clock time, as patients read times."""
-    if moment is None:
-        return None
-    try:
-        zone = ZoneInfo(g.clinic.timezone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo("America/New_York")
-    return moment.astimezone(zone)
-
-
-def _already_sent():
-    flash(_("Your answers were already sent. Nothing else was changed."), "success")
-    return redirect(url_for("patient.done"), 303)
 
 
 @bp.get("/done")

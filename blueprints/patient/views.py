@@ -6,7 +6,7 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
-from blueprints.patient.common import STEPS, after_save, conflict, render_step, stamp
+from blueprints.patient.common import STEPS, after_save, conflict, render_step, stale, stamp
 from blueprints.patient.forms import ContactPhoneForm, DeleteForm, EmailLinkForm, VisitForm
 from extensions import db, limiter
 from services import last_time, packets, patients, reminders, visit_day
@@ -128,11 +128,11 @@ def visit():
             form.date_of_birth.errors.append(
                 _("Please enter your date of birth. We use it to check it is you."))
             return render_step("visit", "patient/visit.html", form=form, **ctx)
-        if packets.is_conflict(packet, form.version.data, form.base.data, content):
-            saved = VisitForm(formdata=None, data=_visit_form_data(packet))
-            if invited:
-                for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
-                    del saved[name]
+        saved = VisitForm(formdata=None, data=_visit_form_data(packet))
+        if invited:
+            for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
+                del saved[name]
+        if stale(form, content, saved):
             return conflict("visit", "patient/visit.html", form, saved, content, **ctx)
         if not invited:
             packet.patient_name = form.patient_name.data or ""

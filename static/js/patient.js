@@ -106,17 +106,22 @@
 
   // Autosave while typing (the "Save" buttons still do the real work without JavaScript).
   // The reply carries the new version and fingerprint, so the next save is not stale.
+  // A press on a save button supersedes a waiting autosave and waits for one in flight,
+  // so the two never race (SECURITY.md R4).
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
     if (!window.fetch || !window.FormData || !tokenMeta) { return; }
     var status = form.querySelector(".autosave-status");
     var timer = null;
+    var inFlight = null;
     var stopped = false;
+    var resuming = false;
     function say(text) { if (status) { status.textContent = text; } }
     function save() {
-      if (stopped) { return; }
+      timer = null;
+      if (stopped) { return Promise.resolve(); }
       var data = new FormData(form);
       data.set("nav", "stay");
-      fetch(form.getAttribute("action") || window.location.pathname, {
+      inFlight = fetch(form.getAttribute("action") || window.location.pathname, {
         method: "POST",
         body: data,
         credentials: "same-origin",
@@ -133,12 +138,46 @@
           stopped = true;
           say(form.getAttribute("data-conflict-text"));
         }
-      }).catch(function () { /* offline: the save button still works */ });
+      }).catch(function () { /* offline: the save button still works */ }).then(function () {
+        inFlight = null;
+      });
+      return inFlight;
     }
     form.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(save, 2000);
     });
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);  // the button's save supersedes a waiting autosave
+      timer = null;
+      if (resuming || !inFlight) { return; }
+      event.preventDefault();
+      var submitter = event.submitter || null;
+      say(form.getAttribute("data-wait-text") || "");
+      inFlight.then(function () {
+        resuming = true;
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      });
+    });
+  });
+
+  // A live count of characters where a limit applies. Nothing is ever cut: the server
+  // says so next to the field and keeps every character typed.
+  document.querySelectorAll("[data-maxchars]").forEach(function (field) {
+    var counter = document.getElementById(field.id + "-count");
+    if (!counter) { return; }
+    var most = parseInt(field.getAttribute("data-maxchars"), 10);
+    counter.hidden = false;
+    function update() {
+      var n = Array.from(field.value).length;
+      var over = n - most;
+      counter.textContent = over > 0
+        ? counter.getAttribute("data-over-text").replace("{over}", String(over))
+        : counter.getAttribute("data-count-text").replace("{n}", String(n));
+      counter.classList.toggle("field-error", over > 0);
+    }
+    field.addEventListener("input", update);
+    update();
   });
 
   // Copy the private link; print the answers.

@@ -53,11 +53,11 @@ def test_log_rows_are_oldest_first_with_labels_and_safe_text(app):
     first, second = table[1], table[2]
     assert first[:3] == ["2026-11-01 20:00", "8", "6"]
     assert first[6] == "Sitting; Stress"
-    assert first[-1] == "Tired, 😀 日本語"
+    assert first[-2] == "Tired, 😀 日本語"
     assert second[0] == "2026-11-02 09:05"
     assert second[3] == "Neck; Chest"
     assert second[4] == "'@left knee"
-    assert second[-1] == "'=cmd|' /C calc'!A0"
+    assert second[-2] == "'=cmd|' /C calc'!A0"
     assert (second[8], second[9], second[11], second[15]) == ("6.5", "yes", "yes", "Low or down")
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in table for cell in row)
 
