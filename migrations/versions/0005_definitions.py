@@ -1,7 +1,7 @@
 """Keep a test's kind beside its name; mark the log's carried-forward daily answers
 
 Revision ID: 0005_definitions
-Revises: 0010_visit_view
+Revises: 0003_security
 Create Date: 2026-12-01
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_definitions"
-down_revision = "0010_visit_view"
+down_revision = "0003_security"
 branch_labels = None
 depends_on = None
 
