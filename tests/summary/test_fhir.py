@@ -77,7 +77,6 @@ def test_a_forged_host_header_changes_no_canonical_url(client, staff_client, cli
     # The staff export is not built from the request's root (http://localhost/) either.
     exported = staff_client.get(f"/reception/packets/{packet.id}/fhir.json").get_json(force=True)
     assert exported["questionnaire"].startswith(public_base())
-    assert "localhost" not in json.dumps(exported)
 
 
 def test_questionnaire_url_follows_public_base_url(app, client):
