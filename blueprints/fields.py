@@ -37,7 +37,8 @@ class PageForm(FlaskForm):
 
     def hidden_tag(self, *fields):
         chosen = fields or [f for f in self if f.type in ("HiddenField", "CSRFTokenField")]
-        return Markup("\n".join(str(f(id=False)) for f in chosen))  # noqa: S704 - widget output
+        # Each widget's output is already Markup; Markup.join escapes anything that is not.
+        return Markup("\n").join(f(id=False) for f in chosen)
 
 
 @pass_context
