@@ -346,12 +346,7 @@ def outbox():
         filters = admin_service.OutboxFilters(
             kind=form.kind.data or "", status=form.status.data or "",
             date_from=form.date_from.data, date_to=form.date_to.data)
-    try:
-        before = int(request.args.get("before", "")[:10]) or None
-    except ValueError:
-        before = None
-    if before is not None and not 0 < before <= MAX_ID:
-        before = None
+    before = _before_cursor()
     rows, more = admin_service.outbox_page(current_user.clinic_id, filters, before)
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     next_url = url_for("admin.outbox", **args, before=more) if more else None
@@ -389,14 +384,18 @@ def audit():
         filters = admin_service.AuditFilters(
             actor_id=form.person.data or None, action=form.action.data or "",
             date_from=form.date_from.data, date_to=form.date_to.data)
-    try:
-        before = int(request.args.get("before", "")[:10]) or None
-    except ValueError:
-        before = None
-    if before is not None and not 0 < before <= MAX_ID:
-        before = None
+    before = _before_cursor()
     rows, more = admin_service.audit_page(current_user.clinic_id, filters, before)
     args = {k: v for k, v in request.args.items() if k != "before" and v}
     next_url = url_for("admin.audit", **args, before=more) if more else None
     return render_template("admin/audit.html", form=form, rows=rows, next_url=next_url,
                            first_url=url_for("admin.audit", **args) if before else None)
+
+
+def _before_cursor() -> int | None:
+    """The keyset cursor of a newest-first admin list (?before=<id>), or None for page one."""
+    try:
+        before = int(request.args.get("before", "")[:10]) or None
+    except ValueError:
+        return None
+    return before if before is not None and 0 < before <= MAX_ID else None
