@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    inspect,
     select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -325,6 +326,8 @@ class Appointment(db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", APPOINTMENT_STATUSES), name="status_valid"),
         Index("ix_appointment_clinic_scheduled", "clinic_id", "scheduled_for"),
+        # The queue's doctor filter: each doctor's first and then next one, by index seeks.
+        Index("ix_appointment_clinic_doctor", "clinic_id", "doctor", "scheduled_for"),
     )
 
 
@@ -502,6 +505,51 @@ class Packet(db.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == "draft"
+
+
+def name_words(name: str | None) -> list[str]:
+    """The words of a name as the queue's search compares them: casefolded, each once."""
+    return sorted(set((name or "").casefold().split()))
+
+
+#: Binary order on every database, so a prefix is one index range (`word >= "lo"` and
+#: `word < "lo" + MAX_CHAR`) whatever the server's collation.
+WORD_TYPE = String(120).with_variant(String(120, collation="C"), "postgresql")
+
+
+class PacketNameWord(db.Model):
+    """One word of a packet's patient name: the queue's name search reads these by prefix.
+
+    Kept by the packet's own insert and update (below); deleted with the packet.
+    """
+
+    __tablename__ = "packet_name_word"
+
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("packet.id", ondelete="CASCADE"), primary_key=True
+    )
+    word: Mapped[str] = mapped_column(WORD_TYPE, primary_key=True)
+
+    __table_args__ = (Index("ix_packet_name_word_word", "word", "packet_id"),)
+
+
+def _write_name_words(connection: Any, packet: Packet) -> None:
+    table = PacketNameWord.__table__
+    connection.execute(table.delete().where(table.c.packet_id == packet.id))
+    words = name_words(packet.patient_name)
+    if words:
+        connection.execute(table.insert(), [{"packet_id": packet.id, "word": w} for w in words])
+
+
+@event.listens_for(Packet, "after_insert")
+def _packet_name_words_on_insert(mapper: Any, connection: Any, target: Packet) -> None:
+    _write_name_words(connection, target)
+
+
+@event.listens_for(Packet, "after_update")
+def _packet_name_words_on_update(mapper: Any, connection: Any, target: Packet) -> None:
+    if inspect(target).attrs.patient_name.history.has_changes():
+        _write_name_words(connection, target)
 
 
 class ClinicTopic(db.Model):

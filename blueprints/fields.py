@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from jinja2 import pass_context
 from markupsafe import Markup
 from wtforms import SelectMultipleField
+from wtforms.fields.choices import SelectFieldBase
+from wtforms.validators import Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -14,6 +17,36 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class CharLimit(Length):
+    """A length limit the server checks, never the browser: every form's one way.
+
+    No `maxlength` attribute (WTForms' `Length` would add one): a browser cuts a longer
+    paste without a word. The field gets `data-maxchars` instead (macros/forms.html), a live
+    counter (static/js/char-count.js), and the server's message keeps every character typed
+    in the field.
+    """
+
+    def __init__(self, max: int, message=None):  # noqa: A002 (WTForms' own name)
+        super().__init__(max=max, message=message or _l(
+            "Please keep this to %(max)d characters or fewer. What you typed is kept below.",
+            max=max))
+        self.field_flags = {"maxchars": max}
+
+
+def too_long(limit: int) -> CharLimit:
+    return CharLimit(limit)
+
+
+def blank_if_spaces(value):
+    """The filter of every single-choice field (PageForm.process): `Optional()` takes "  "
+    for no answer and skips the choices check, so the value must become "" too (not "  ",
+    which `int()` and the enum columns' CHECK refused with a 500 or 503). A required one
+    then says "not a valid choice"."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return value
 
 
 def valid_email(value: str) -> bool:
@@ -34,6 +67,21 @@ class PageForm(FlaskForm):
     would repeat id="csrf_token", id="version" and id="base": a page may hold an id once. No
     label points at a hidden field, and scripts find them by name.
     """
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        # Every single-choice field (select, radio) reads "  " as "" (blank_if_spaces).
+        extra = dict(extra_filters or {})
+        for name, field in self._fields.items():
+            if isinstance(field, SelectFieldBase) and not isinstance(field, SelectMultipleField):
+                extra[name] = [*extra.get(name, ()), blank_if_spaces]
+        formdata = self.meta.wrap_formdata(self, formdata)
+        super().process(formdata, obj, data=data, extra_filters=extra, **kwargs)
+        if formdata is None and "seen" in self._fields:
+            # A form shown from what is stored remembers it, answer by answer, for a
+            # merge with what another window saves meanwhile (blueprints/merge.py).
+            from blueprints.merge import seen_of
+
+            self["seen"].data = seen_of(self)
 
     def hidden_tag(self, *fields):
         chosen = fields or [f for f in self if f.type in ("HiddenField", "CSRFTokenField")]

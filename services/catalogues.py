@@ -140,10 +140,12 @@ def compile_catalogue(language: str = "es") -> Path:
     if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
     catalogue = read(source, locale=language)
-    partial = target.with_suffix(".mo.tmp")
-    with partial.open("wb") as handle:
+    # Each process writes its own file, then swaps it in whole: test workers that start
+    # together each compile, and none reads a half-written catalogue or loses its file.
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".messages-", suffix=".mo",
+                                     delete=False) as handle:
         write_mo(handle, catalogue, use_fuzzy=False)
-    partial.replace(target)
+    Path(handle.name).replace(target)
     return target
 
 

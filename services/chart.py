@@ -14,7 +14,7 @@ from datetime import date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from content.body import AREA_BY_KEY
+from content.body import AREA_BY_KEY, MAP_OUTLINE, MAP_VIEWS
 from services.formatting import format_short_day
 from services.stats import DayPoint
 
@@ -150,41 +150,7 @@ def pain_fatigue_chart(points: Sequence[DayPoint], id_prefix: str = "vp-chart") 
     return Markup("".join(parts))  # noqa: S704 - every text in parts went through escape()  # nosec B704
 
 
-# The body map: two small outlines, front and back, with the 19 index areas as shapes.
-# Coordinates are in a 100 x 200 box per figure. The front view faces the reader, so the
-# patient's right is on the reader's left; the back view shows the patient's left on the left.
-_FRONT_SHAPES = {
-    "jaw_right": ("ellipse", 44, 31, 5, 3.5),
-    "jaw_left": ("ellipse", 56, 31, 5, 3.5),
-    "chest": ("rect", 37, 44, 26, 22),
-    "abdomen": ("rect", 38, 68, 24, 24),
-    "upper_arm_right": ("rect", 25, 44, 10, 30),
-    "upper_arm_left": ("rect", 65, 44, 10, 30),
-    "lower_arm_right": ("rect", 21, 77, 10, 30),
-    "lower_arm_left": ("rect", 69, 77, 10, 30),
-    "upper_leg_right": ("rect", 37, 100, 12, 42),
-    "upper_leg_left": ("rect", 51, 100, 12, 42),
-    "lower_leg_right": ("rect", 38, 146, 11, 44),
-    "lower_leg_left": ("rect", 51, 146, 11, 44),
-}
-_BACK_SHAPES = {
-    "neck": ("rect", 45, 31, 10, 10),
-    "shoulder_left": ("rect", 26, 42, 17, 11),
-    "shoulder_right": ("rect", 57, 42, 17, 11),
-    "upper_back": ("rect", 38, 45, 24, 24),
-    "lower_back": ("rect", 38, 71, 24, 20),
-    "hip_left": ("rect", 36, 93, 13, 17),
-    "hip_right": ("rect", 51, 93, 13, 17),
-}
-#: The faint silhouette parts that are not index areas (head, hands, feet, limbs on the back).
-_FRONT_OUTLINE = (("ellipse", 50, 18, 10, 13), ("rect", 45, 32, 10, 10))
-_BACK_OUTLINE = (
-    ("ellipse", 50, 18, 10, 13),
-    ("rect", 25, 55, 10, 50),
-    ("rect", 65, 55, 10, 50),
-    ("rect", 37, 112, 12, 78),
-    ("rect", 51, 112, 12, 78),
-)
+# The body map: front and back, the shapes of content.body (one drawing for every map).
 
 
 def shade(count: int, most: int) -> str:
@@ -195,18 +161,43 @@ def shade(count: int, most: int) -> str:
     return SHADES[step]
 
 
-def _shape(kind: str, *geometry: float, fill: str, stroke: str, extra: str = "") -> str:
+def _shape(kind: str, *geometry: float, fill: str | None = None, extra: str = "") -> str:
+    """One shape, open (the caller closes it); stroke and its width (SVG's default, 1) come
+    from the group around it, and the fill too when `fill` is None."""
+    paint = f' fill="{fill}"' if fill else ""
     if kind == "ellipse":
         cx, cy, rx, ry = geometry
-        return (
-            f'<ellipse cx="{cx}" cy="{cy}" rx="{rx}" ry="{ry}" fill="{fill}" '
-            f'stroke="{stroke}" stroke-width="1"{extra}'
-        )
+        return f'<ellipse cx="{cx}" cy="{cy}" rx="{rx}" ry="{ry}"{paint}{extra}'
     x, y, w, h = geometry
-    return (
-        f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="3" fill="{fill}" '
-        f'stroke="{stroke}" stroke-width="1"{extra}'
-    )
+    return f'<rect x="{x}" y="{y}" width="{w}" height="{h}" rx="3"{paint}{extra}'
+
+
+def _figures(fill_of, stroke: str, attrs_of, inner_of, ink: str) -> list[str]:
+    """Both views side by side in a 158 x 212 box: each area's shapes, then the words.
+
+    `fill_of`, `attrs_of` and `inner_of` take an area key and give its fill (None: white,
+    from the group, for a map whose style sheet shades what is ticked), its extra
+    attributes (already escaped) and what goes inside each of its shapes (escaped).
+    """
+    parts = []
+    for offset, (_view, caption, shapes, sides) in zip((-12, 70), MAP_VIEWS, strict=True):
+        parts.append(f'<g transform="translate({offset} 0)">'
+                     '<g fill="#f4f6f5" stroke="#c5ccc9">')
+        for kind, *geometry in MAP_OUTLINE:
+            parts.append(_shape(kind, *geometry) + "/>")
+        parts.append(f'</g><g fill="#ffffff" stroke="{stroke}">')
+        for key, area_shapes in shapes.items():
+            for kind, *geometry in area_shapes:
+                parts.append(_shape(kind, *geometry, fill=fill_of(key), extra=attrs_of(key))
+                             + f">{inner_of(key)}</{kind}>")
+        parts.append(
+            f'</g><text x="13" y="7" font-size="5.5" fill="{ink}">{escape(sides[0])}</text>'
+            f'<text x="87" y="7" font-size="5.5" text-anchor="end" fill="{ink}">'
+            f"{escape(sides[1])}</text>"
+            f'<text x="50" y="209" font-size="10" text-anchor="middle" fill="{ink}">'
+            f"{escape(caption)}</text></g>"
+        )
+    return parts
 
 
 def body_map(area_counts: Mapping[str, int], entries: int, id_prefix: str = "vp-body") -> Markup:
@@ -221,39 +212,39 @@ def body_map(area_counts: Mapping[str, int], entries: int, id_prefix: str = "vp-
         for k, n in marked
         if k in AREA_BY_KEY
     ) or _("No body areas marked.")
+
+    def name(key: str) -> str:
+        words = _("%(area)s: %(n)d of %(total)d entries", area=AREA_BY_KEY[key].label,
+                  n=area_counts.get(key, 0), total=entries)
+        return f"<title>{escape(words)}</title>"
+
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="body-map" viewBox="0 0 230 222" '
-        f'width="230" height="222" role="img" aria-labelledby="{title_id} {desc_id}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="body-map" viewBox="0 0 158 212" '
+        f'width="158" height="212" role="img" aria-labelledby="{title_id} {desc_id}" '
         f'font-family="{FONT}">',
         f'<title id="{title_id}">{escape(_("Where it hurt, by how many entries"))}</title>',
         f'<desc id="{desc_id}">{escape(description)}</desc>',
+        *_figures(lambda key: shade(area_counts.get(key, 0), most), "#5b6b66",
+                  lambda key: "", name, SOFT),
+        "</svg>",
     ]
-    for offset, caption, shapes, outline, side_letters in (
-        (0, _("Front"), _FRONT_SHAPES, _FRONT_OUTLINE, ("R", "L")),
-        (120, _("Back"), _BACK_SHAPES, _BACK_OUTLINE, ("L", "R")),
-    ):
-        parts.append(f'<g transform="translate({offset} 0)">')
-        for kind, *geometry in outline:
-            parts.append(_shape(kind, *geometry, fill="#f4f6f5", stroke="#c5ccc9") + "/>")
-        for key, (kind, *geometry) in shapes.items():
-            count = area_counts.get(key, 0)
-            name = escape(
-                _(
-                    "%(area)s: %(n)d of %(total)d entries",
-                    area=AREA_BY_KEY[key].label,
-                    n=count,
-                    total=entries,
-                )
-            )
-            parts.append(
-                _shape(kind, *geometry, fill=shade(count, most), stroke="#5b6b66")
-                + f"><title>{name}</title></{kind}>"
-            )
-        parts.append(
-            f'<text x="14" y="60" font-size="10" fill="{SOFT}">{side_letters[0]}</text>'
-            f'<text x="82" y="60" font-size="10" fill="{SOFT}">{side_letters[1]}</text>'
-            f'<text x="50" y="210" font-size="11" text-anchor="middle" fill="{INK}">'
-            f"{escape(caption)}</text></g>"
-        )
-    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in parts went through escape()  # nosec B704
+
+
+def touch_map(ticked: set[str] | frozenset[str]) -> Markup:
+    """The map a patient taps: each area a shape that stands for its tick-box.
+
+    Hidden from assistive technology: the labelled tick-boxes beside it are the form, and
+    a line of words names what is ticked. The page's script shows the map and turns a tap
+    into a tick; without the script the tick-boxes alone remain.
+    """
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" class="touch-map" viewBox="0 0 158 212" '
+        f'width="158" height="212" aria-hidden="true" focusable="false" font-family="{FONT}">',
+        *_figures(lambda key: None, "#1d6b5f",
+                  lambda key: f' data-area="{escape(key)}"'
+                  + (' class="is-ticked"' if key in ticked else ""),
+                  lambda key: "", INK),
+        "</svg>",
+    ]
     return Markup("".join(parts))  # noqa: S704 - every text in parts went through escape()  # nosec B704

@@ -30,7 +30,6 @@ from models import (
     utcnow,
 )
 from services.clinics import create_clinic, normalise_email
-from services.flags import refresh_flag_level
 from services.passwords import hash_password, one_time_password
 from services.safety_calls import open_calls_for
 from services.tokens import create_invitation
@@ -251,7 +250,6 @@ def _seed_packets(clinic: Clinic, today: date) -> None:
             packet.steps_saved = ["visit", "questions", "history"]
         if status == "reviewed":
             packet.reviewed_at = now - timedelta(hours=2)
-        refresh_flag_level(packet)
         db.session.add(packet)
         open_calls_for(packet, now=now - timedelta(minutes=40 * (days_ahead + 1)))
 

@@ -18,6 +18,8 @@ from sqlalchemy import select
 
 from extensions import db
 from models import Appointment, Packet, SymptomEntry
+from services import safety_calls
+from services.flags import highest_level, log_flags
 from services.queue import MAX_ID
 
 
@@ -137,7 +139,21 @@ def latest(patient_id: int, limit: int = 30) -> list[SymptomEntry]:
     ))
 
 
-def add_between_visits(entry: SymptomEntry) -> None:
-    """Keep an entry typed from a sent packet's link (the packet itself stays as sent)."""
-    db.session.add(entry)
+def add_between_visits(packet: Packet, entry: SymptomEntry) -> int:
+    """Keep an entry typed from a sent packet's link, and commit; returns its warning level.
+
+    The packet's answers stay as sent, but a warning sign in the entry (numbness or
+    tingling is urgent) reaches the clinic as it does before sending: the packet's flag
+    level is brought up to date and each emergency or urgent sign without an open call
+    gets one (with its staff alert), in this same transaction as the entry.
+    """
+    packet.symptom_entries.append(entry)
+    safety_calls.open_calls_for(packet)
     db.session.commit()
+    return newest_level([entry])
+
+
+def newest_level(entries: list[SymptomEntry]) -> int:
+    """The level of the warning signs in the newest of these entries (newest first): what
+    the diary tells the patient to do, until a newer entry no longer has them."""
+    return highest_level(log_flags(entries[:1]))

@@ -16,7 +16,14 @@ from collections.abc import Iterable
 
 from flask_babel import gettext as _
 
-from content.questions import CARRIED_DAILY, LOG_ENTRY, LOG_ENTRY_BY_KEY, Question, answer_words
+from content.questions import (
+    CARRIED_DAILY,
+    LOG_ENTRY,
+    LOG_ENTRY_BY_KEY,
+    YES_NO_KINDS,
+    Question,
+    answer_words,
+)
 from services.stats import counted_daily
 
 _DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,7 +47,7 @@ def _headers() -> list[str]:
 def _cell(question: Question, value: object) -> object:
     if question.kind in {"scale", "integer"}:
         return value
-    if question.kind in {"yes_no", "flag"}:
+    if question.kind in YES_NO_KINDS:
         return "" if value is None else (_("yes") if value else _("no"))
     if question.kind == "choices":
         return answer_words(question, value).replace(", ", "; ")

@@ -3,8 +3,9 @@
 
 Each `Item` says its linkId, text, type, choices and where its answer comes from; the
 Questionnaire is the tree itself and the response is the tree filled in, so an answer's
-text and type are always its question's. The symptom log's items come from
-content.questions.LOG_ENTRY, like the review page, the summary and the CSV.
+text and type are always its question's. The items are made from the definitions in
+content.questions (one per question of each step and add form, its text the question as
+the patient is asked it), like the review page, the summary and the CSV.
 
 Plain dicts, ready for `json.dumps`. The tests validate them with `fhir.resources.R4B`
 (fhir.resources 8 defaults to R5; R4B keeps the R4 shape of these two resources) and with
@@ -28,15 +29,30 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import lazy_gettext as _l
 
-from content.body import AREAS, SSS_EXTRAS, SSS_ITEMS
-from content.questions import LOG_ENTRY, LOG_ENTRY_BY_KEY, Question
-from content.safety import QUESTIONS as SAFETY_QUESTIONS
-from content.vocab import LABELS, history_name, label
+from content.body import AREAS
+from content.questions import (
+    BODY_CHECK,
+    HISTORY,
+    HISTORY_ITEM,
+    LOG_ENTRY_BY_KEY,
+    MEDICATION,
+    ORDER,
+    QUESTION,
+    SAFETY,
+    SUBMIT,
+    SYMPTOM_ENTRY,
+    TREATMENT,
+    VISIT,
+    YES_NO_KINDS,
+    Form,
+    Question,
+)
+from content.vocab import LABELS, history_name
 from services.since import since_lines
-from services.summary import Summary
+from services.summary import Summary, by_position
 
 QUESTIONNAIRE_ID = "visitprep"
-QUESTIONNAIRE_VERSION = "1.1.0"
+QUESTIONNAIRE_VERSION = "1.2.0"
 #: Changes only when the Questionnaire's items change, so the resource stays stable.
 QUESTIONNAIRE_DATE = "2026-12-01"
 LOINC = "http://loinc.org"
@@ -45,7 +61,7 @@ PAIN_CODE = {"system": LOINC, "code": LOG_ENTRY_BY_KEY["pain"].loinc[0],
 #: content.questions kinds -> FHIR item types.
 FHIR_TYPES = {"text": "string", "long_text": "text", "number": "decimal", "integer": "integer",
               "scale": "integer", "date": "date", "datetime": "dateTime", "choice": "choice",
-              "choices": "choice", "yes_no": "boolean", "flag": "boolean"}
+              "choices": "choice", **dict.fromkeys(YES_NO_KINDS, "boolean")}
 #: Code system names that are not the vocabulary's own name.
 SYSTEM_NAMES = {"family_history": "yes-no-unsure", "areas": "body-areas"}
 
@@ -91,22 +107,33 @@ def _attr(name: str) -> Callable[[Any], Any]:
     return lambda row: getattr(row, name)
 
 
-def _from_question(prefix: str, q: Question) -> Item:
-    return Item(f"{prefix}.{q.link_id}", q.label, FHIR_TYPES[q.kind], _attr(q.key),
+def _from_question(prefix: str, q: Question, read: Callable[[Any], Any] | None = None) -> Item:
+    link_id = f"{prefix}.{q.link_id}" if prefix else q.link_id
+    return Item(link_id, q.label, FHIR_TYPES[q.kind], read or _attr(q.key),
                 vocab=q.choices, repeats=q.kind == "choices", required=q.required,
                 code=({"system": LOINC, "code": q.loinc[0], "display": q.loinc[1]},)
                 if q.loinc else ())
 
 
-def _by_position(rows: Iterable[Any]) -> list[Any]:
-    return sorted(rows, key=lambda r: (r.position, r.id or 0))
+def _answered(form: Form, reads: dict[str, Callable[[Any], Any]] | None = None,
+              keys: Iterable[str] | None = None) -> tuple[Item, ...]:
+    """The form's questions that FHIR shows (a `reads` entry reads one another way)."""
+    reads = reads or {}
+    return tuple(_from_question(form.link_id, q, reads.get(q.key)) for q in form.questions
+                 if q.shows_in("fhir") and q.key not in form.stored_as
+                 and (keys is None or q.key in keys))
 
 
-def _group(link_id: str, text: Any, *children: Item, **kw: Any) -> Item:
-    return Item(link_id, text, "group", children=children, **kw)
+def _group(form_or_id: Form | str, text: Any, *children: Item, **kw: Any) -> Item:
+    if isinstance(form_or_id, Form):
+        return Item(form_or_id.link_id, form_or_id.title, "group", children=children,
+                    repeats=form_or_id.repeats, **kw)
+    return Item(form_or_id, text, "group", children=children, **kw)
 
 
-#: The whole packet; each answer is read from the Summary (`s`) or one of its packet's rows.
+#: The whole packet, from the definitions in content.questions; each answer is read from
+#: the Summary (`s`) or one of its packet's rows. The few items that are no form's question
+#: (the appointment's time, a question's topic, what changed since last visit) sit beside.
 TREE: tuple[Item, ...] = (
     _group(
         "since-last-visit", _l("Since last visit"),
@@ -114,91 +141,46 @@ TREE: tuple[Item, ...] = (
              lambda s: since_lines(s.since, s.is_staff), repeats=True),
     ),
     _group(
-        "visit", _l("About the visit"),
-        Item("visit.date", _l("Appointment date"), "date", lambda s: s.visit_date),
+        VISIT, None,
+        *_answered(VISIT, {"reason_prompts": lambda s: s.packet.reason_prompts},
+                   keys=("visit_date",)),
         Item("visit.time", _l("Appointment date and time"), "dateTime",
              lambda s: s.appointment_at),
-        Item("visit.doctor", _l("Doctor"), "string", lambda s: s.doctor),
-        Item("visit.reason", _l("Reason for the visit"), "text", lambda s: s.reason),
-        Item("visit.reason_prompts", _l("Why you want to see a doctor"), "choice",
-             lambda s: s.packet.reason_prompts, vocab="reason_prompts", repeats=True),
-        Item("visit.hopes", _l("What you hope to get out of the visit"), "text",
-             lambda s: s.hopes),
+        *_answered(VISIT, {"reason_prompts": lambda s: s.packet.reason_prompts},
+                   keys=("doctor", "reason", "reason_prompts", "hopes")),
     ),
     _group(
-        "questions", _l("My questions"),
-        Item("questions.text", _l("Question"), "text", _attr("text"), required=True),
+        QUESTION, None,
+        *_answered(QUESTION),
         Item("questions.topic", _l("Topic"), "string", _attr("topic")),
-        Item("questions.top_rank", _l("Most important today (1-3)"), "integer",
-             _attr("top_rank")),
-        repeats=True, rows=lambda s: _by_position(s.packet.questions),
+        *_answered(ORDER),
+        rows=lambda s: by_position(s.packet.questions),
     ),
     _group(
-        "history", _l("Medical history"),
-        _group(
-            "history.item", _l("History item"),
-            Item("history.item.kind", _l("Kind"), "choice", _attr("kind"),
-                 vocab="history_kinds"),
-            Item("history.item.name", _l("What"), "string",
-                 lambda h: history_name(h.kind, h.name, h.test_kind), required=True),
-            Item("history.item.when", _l("About when"), "string", _attr("when_text")),
-            Item("history.item.detail", _l("Result or detail"), "text", _attr("detail")),
-            repeats=True, rows=lambda s: _by_position(s.packet.history_items),
-        ),
-        Item("history.family_fibromyalgia", _l("Family history of fibromyalgia"), "choice",
-             lambda s: s.packet.family_fibromyalgia, vocab="family_history"),
-        Item("history.note", _l("Other history"), "text", lambda s: s.history_note),
+        HISTORY, None,
+        _group(HISTORY_ITEM, None, *_answered(HISTORY_ITEM, {
+            "name": lambda h: history_name(h.kind, h.name, h.test_kind)}),
+            rows=lambda s: by_position(s.packet.history_items)),
+        *_answered(HISTORY, {"history_note": lambda s: s.history_note,
+                             "family_fibromyalgia": lambda s: s.packet.family_fibromyalgia}),
     ),
-    _group(
-        "medications", _l("Medicines"),
-        Item("medications.name", _l("Medicine"), "string", _attr("name"), required=True),
-        Item("medications.class", _l("Kind of medicine"), "choice", _attr("drug_class"),
-             vocab="medication_classes"),
-        Item("medications.dose", _l("Dose"), "string", _attr("dose")),
-        Item("medications.frequency", _l("How often"), "string",
-             lambda m: str(label("frequencies", m.frequency)) if m.frequency else ""),
-        Item("medications.purpose", _l("What it is for"), "string", _attr("purpose")),
-        Item("medications.since", _l("Since when"), "string", _attr("since_text")),
-        Item("medications.side_effects", _l("Side effects noticed"), "text",
-             _attr("side_effects")),
-        repeats=True, rows=lambda s: _by_position(s.packet.medications),
-    ),
-    _group(
-        "treatments", _l("Treatments tried"),
-        Item("treatments.kind", _l("Treatment"), "choice", _attr("kind"), vocab="treatments"),
-        Item("treatments.name", _l("Name"), "string", _attr("name")),
-        Item("treatments.when", _l("When"), "string", _attr("when_text")),
-        Item("treatments.effect", _l("How much it helped"), "choice", _attr("effect"),
-             vocab="treatment_effects"),
-        Item("treatments.still_doing", _l("Still doing it"), "boolean", _attr("still_doing")),
-        Item("treatments.why_stopped", _l("Why stopped"), "text", _attr("why_stopped")),
-        repeats=True, rows=lambda s: _by_position(s.packet.treatments),
-    ),
+    _group(MEDICATION, None, *_answered(MEDICATION),
+           rows=lambda s: by_position(s.packet.medications)),
+    _group(TREATMENT, None, *_answered(TREATMENT),
+           rows=lambda s: by_position(s.packet.treatments)),
     _group(
         "log", _l("Symptom log"),
-        _group("log.entry", _l("Log entry"), *(_from_question("log.entry", q) for q in LOG_ENTRY),
-               repeats=True, rows=lambda s: s.entries),
+        _group(SYMPTOM_ENTRY, None, *_answered(SYMPTOM_ENTRY), rows=lambda s: s.entries),
     ),
     _group(
-        "check", _l("Body and symptom check (past week)"),
-        Item("check.areas", _l("Areas with pain in the past week"), "choice",
-             lambda c: [a.key for a in AREAS if a.key in set(c.areas or [])], vocab="areas",
-             repeats=True),
-        # The symptom severity items, worded as in the check itself (content.body).
-        *(Item(f"check.{key}", text, "choice", _attr(key), vocab="sss_levels")
-          for key, text in SSS_ITEMS.items()),
-        *(Item(f"check.{key}", _l("%(item)s (past 6 months)", item=text), "boolean", _attr(key))
-          for key, text in SSS_EXTRAS.items()),
-        Item("check.three_months", _l("Symptoms for 3 months or more"), "choice",
-             _attr("three_months"), vocab="family_history"),
+        BODY_CHECK, None,
+        *_answered(BODY_CHECK, {
+            "areas": lambda c: [a.key for a in AREAS if a.key in set(c.areas or [])]}),
         rows=lambda s: [s.body_check] if s.body_check is not None else [],
     ),
-    _group(
-        "safety", _l("Safety check"),
-        *(Item(f"safety.{q.key}", q.text, "boolean",
-               lambda s, key=q.key: s.safety_answers.get(key)) for q in SAFETY_QUESTIONS),
-    ),
-    Item("closing_words", _l("Anything else for the doctor"), "text", lambda s: s.closing_words),
+    _group(SAFETY, None, *_answered(SAFETY, {
+        q.key: (lambda s, key=q.key: s.safety_answers.get(key)) for q in SAFETY.questions})),
+    *_answered(SUBMIT, {"closing_words": lambda s: s.closing_words}),
 )
 
 
@@ -313,6 +295,8 @@ def questionnaire_response(summary: Summary, raw: Any, base_url: str) -> dict[st
         patient["name"] = [{"text": summary.patient_name}]
     if summary.date_of_birth:
         patient["birthDate"] = summary.date_of_birth.isoformat()
+    if summary.contact_phone:  # the number to call today, as the patient typed it
+        patient["telecom"] = [{"system": "phone", "value": summary.contact_phone}]
     subject: dict[str, Any] = {"reference": "#patient"}
     if summary.patient_name:
         subject["display"] = summary.patient_name

@@ -1,7 +1,7 @@
 """Red flags from the safety check and the symptom log, in three levels.
 
 The packet keeps its highest level in `Packet.flag_level` so the queue can sort
-on an index; call `refresh_flag_level` after saving the safety check or the log.
+on an index; `services.safety_calls.open_calls_for` keeps it after every save that may change it.
 
 A warning sign can be raised by the safety check and by the log alike (morning
 stiffness, numbness, spasms, skin sore to touch): `packet_flags` lists it once, under
@@ -53,6 +53,19 @@ def safety_flags(answers: Iterable[SafetyAnswer]) -> list[Flag]:
                 level, label = FLAG_TELL_DOCTOR, question.alone_label
         flags.append(Flag(level, f"safety:{question.key}", label, evidence, question.key))
     return flags
+
+
+def safety_facts(answers: Iterable[SafetyAnswer]) -> list[object]:
+    """The "yes" answers that raise no warning sign and that no warning sign quotes.
+
+    "This back pain started in the last 6 weeks" is quoted in the evidence of the signs it
+    goes with (cancer, steroids, thin bones); said alone, it is still the patient's answer,
+    and the doctor reads it here (the summary lists these after the red flags).
+    """
+    said_yes = {a.question_key for a in answers if a.answer}
+    quoted = {q.with_key for q in QUESTIONS if q.with_key and q.key in said_yes}
+    return [q.staff_label for q in QUESTIONS
+            if q.level == FLAG_NONE and q.key in said_yes and q.key not in quoted]
 
 
 #: Log flags that are the same warning sign as a safety question (listed once).
@@ -125,14 +138,20 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
     return flags
 
 
-def packet_flags(packet: Packet) -> list[Flag]:
+def packet_flags(packet: Packet, entries: Iterable[SymptomEntry] | None = None) -> list[Flag]:
     """Every warning sign of a packet once, highest level first (safety check before log).
+
+    The log's signs are those of `entries` when given: the packet's part of the patient's
+    diary (services.diary.entries), as its summary shows them, entries typed from an
+    earlier visit's link after that visit included. Without, those typed from this
+    packet's own link: where its safety calls open and what its patient is told.
 
     A sign raised by both the check and the log keeps the higher level, the check's
     label, and both lines of evidence.
     """
     merged: dict[str, Flag] = {}
-    for flag in safety_flags(packet.safety_answers) + log_flags(packet.symptom_entries):
+    logged = packet.symptom_entries if entries is None else entries
+    for flag in safety_flags(packet.safety_answers) + log_flags(logged):
         key = flag.key or LOG_SAME_AS_QUESTION.get(flag.source, flag.source)
         first = merged.get(key)
         if first is None:
@@ -157,7 +176,8 @@ def highest_level(flags: Iterable[Flag]) -> int:
     return max((f.level for f in flags), default=FLAG_NONE)
 
 
-def refresh_flag_level(packet: Packet) -> int:
-    """Recompute and store the packet's highest level (the caller commits)."""
-    packet.flag_level = highest_level(packet_flags(packet))
+def refresh_flag_level(packet: Packet, flags: Iterable[Flag] | None = None) -> int:
+    """Store the packet's highest level, from its `flags` if already at hand (the caller
+    commits)."""
+    packet.flag_level = highest_level(packet_flags(packet) if flags is None else flags)
     return packet.flag_level

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import date, datetime, time
+from functools import lru_cache
 
 from babel import Locale, dates, numbers
 from flask import Flask
@@ -28,9 +30,14 @@ SHORT_DATETIME_PATTERN = f"EEE d MMM, {TIME_PATTERN}"
 REGIONS = {"en": "en_US", "es": "es_US"}
 
 
+@lru_cache(maxsize=16)
+def _parsed_locale(identifier: str) -> Locale:
+    return Locale.parse(identifier)
+
+
 def _locale() -> Locale:
     language = str(get_locale() or "en").split("_")[0]
-    return Locale.parse(REGIONS.get(language, language))
+    return _parsed_locale(REGIONS.get(language, language))
 
 
 def local_time(value: datetime) -> datetime:
@@ -41,19 +48,75 @@ def local_time(value: datetime) -> datetime:
     return value.astimezone(zone) if zone is not None else value
 
 
+def _names(locale: Locale, field: str, samples: list) -> list[str]:
+    return [dates.format_datetime(sample, field, tzinfo=None, locale=locale) for sample in samples]
+
+
+def _number(attribute: str, width: int, twelve: bool = False) -> Callable[[datetime], str]:
+    def number(value):
+        n = getattr(value, attribute)
+        if twelve:
+            n = n % 12 or 12
+        return f"{n:0{width}d}"
+
+    return number
+
+
+@lru_cache(maxsize=64)
+def _formatter(locale: Locale, pattern: str) -> Callable[[date | time], str] | None:
+    """`pattern` made once into a function of the value, for the fields the pages use.
+
+    Names (weekday, month, AM/PM) are Babel's own, looked up once per language; what
+    Babel would redo on every call (locale data, field parsing) is done here once. None
+    for a field this does not handle: the caller then asks Babel.
+    """
+    parts: list[str | Callable] = []
+    for kind, token in dates.tokenize_pattern(pattern):
+        if kind == "chars":
+            parts.append(token)
+            continue
+        char, width = token
+        if char == "E" and width <= 3:
+            names = _names(locale, "EEE", [datetime(2024, 1, day) for day in range(1, 8)])
+            parts.append(lambda v, n=names: n[v.weekday()])  # 1 Jan 2024 was a Monday
+        elif char == "M" and width == 3:
+            names = _names(locale, "MMM", [datetime(2024, month, 1) for month in range(1, 13)])
+            parts.append(lambda v, n=names: n[v.month - 1])
+        elif char == "a" and width <= 3:
+            am, pm = _names(locale, "a", [datetime(2024, 1, 1, 9), datetime(2024, 1, 1, 21)])
+            parts.append(lambda v, am=am, pm=pm: pm if v.hour >= 12 else am)
+        elif char in "dhHm" and width <= 2:
+            attribute = {"d": "day", "h": "hour", "H": "hour", "m": "minute"}[char]
+            parts.append(_number(attribute, width, twelve=char == "h"))
+        elif char == "y" and width == 1:
+            parts.append(lambda v: str(v.year))
+        else:
+            return None
+    return lambda value: "".join(p if isinstance(p, str) else p(value) for p in parts)
+
+
+def _format(value: date | time, pattern: str, babel_format: Callable[..., str]) -> str:
+    locale = _locale()
+    formatter = _formatter(locale, pattern)
+    if formatter is None:
+        return babel_format(value, pattern, locale=locale)
+    return formatter(value)
+
+
 def format_date(value: date | datetime | None, pattern: str = DATE_PATTERN) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = local_time(value)
-    return dates.format_date(value, pattern, locale=_locale())
+    return _format(value, pattern, dates.format_date)
 
 
 def format_datetime(value: datetime | None, pattern: str = DATETIME_PATTERN) -> str:
     if value is None:
         return ""
     value = local_time(value)
-    return dates.format_datetime(value, pattern, tzinfo=value.tzinfo, locale=_locale())
+    return _format(value, pattern, lambda v, p, locale: dates.format_datetime(
+        v, p, tzinfo=v.tzinfo, locale=locale))
 
 
 def format_short_datetime(value: datetime | None) -> str:
@@ -64,20 +127,17 @@ def format_short_datetime(value: datetime | None) -> str:
 def format_time(value: datetime | None) -> str:
     if value is None:
         return ""
-    value = local_time(value)
-    return dates.format_time(value, TIME_PATTERN, tzinfo=value.tzinfo, locale=_locale())
+    return format_datetime(value, TIME_PATTERN)
 
 
 def format_hour(hour: int) -> str:
     """A clock hour as the page's language writes it: "7:00 PM" / "7:00 p. m."."""
-    from datetime import time
-
-    return dates.format_time(time(hour), TIME_PATTERN, locale=_locale())
+    return _format(time(hour), TIME_PATTERN, dates.format_time)
 
 
 def format_short_day(value: date) -> str:
     """A day on a chart axis: "1 Dec" / "1 dic"."""
-    return dates.format_date(value, SHORT_DAY_PATTERN, locale=_locale())
+    return _format(value, SHORT_DAY_PATTERN, dates.format_date)
 
 
 def format_number(value: float | int | None) -> str:

@@ -51,6 +51,56 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
+#: Flask-Limiter's logger: what it says about its storage is made one of our events.
+LIMITER_LOGGER = "flask-limiter"
+
+
+def _store_address() -> str | None:
+    """host:port of the rate-limit store, never its password."""
+    from urllib.parse import urlsplit
+
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return None
+    url = current_app.config.get("RATELIMIT_STORAGE_URI") or ""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.hostname}:{parts.port or 6379}" if parts.hostname else parts.scheme
+    except ValueError:
+        return None
+
+
+class RateLimitStoreFilter(logging.Filter):
+    """When the shared store (Redis) stops answering, Flask-Limiter counts in each worker's
+    memory: every worker then allows the whole limit (SECURITY.md A6). That is said as a
+    warning with `event` and `store` keys, and its recovery too, so an alert can look for it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if "falling back to in-memory" in text:
+            record.event = "rate_limits.per_worker"
+            record.msg = ("Rate limits now count in each worker's memory: the shared store "
+                          "does not answer, so every worker allows the whole limit until it does")
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        elif "storage recovered" in text:
+            record.event = "rate_limits.shared"
+            record.msg = "Rate limits are shared by the workers again: the store answers"
+        else:
+            return True
+        record.args = None
+        record.store = _store_address()
+        return True
+
+
+RATE_LIMIT_STORE = RateLimitStoreFilter()
+
+
+def watch_rate_limit_store() -> None:
+    """Once per process (addFilter skips a filter already there)."""
+    logging.getLogger(LIMITER_LOGGER).addFilter(RATE_LIMIT_STORE)
+
+
 def json_handler(stream=None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter())

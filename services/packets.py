@@ -14,12 +14,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from content.body import AREA_KEYS
 from content.questions import CARRIED_DAILY
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from extensions import db
@@ -36,7 +37,7 @@ from models import (
     utcnow,
 )
 from services import audit, diary, safety_calls
-from services.flags import highest_level, packet_flags, refresh_flag_level
+from services.flags import highest_level, packet_flags
 from services.i18n import bank_wording
 
 #: How many rows each list may hold; the forms say so when one is full.
@@ -164,13 +165,11 @@ def commit_step(packet: Packet, step: str | None = None, *, flags: bool = False)
     without a safety call gets one, in this same transaction: the answer and its call
     are stored together or not at all.
     """
-    if flags:
-        refresh_flag_level(packet)
     if step is not None:
         mark_saved(packet, step)
     bump_version(packet)
     if flags:
-        safety_calls.open_calls_for(packet)
+        safety_calls.open_calls_for(packet)  # and the flag level with them
     db.session.commit()
 
 
@@ -218,17 +217,20 @@ def clinic_bank(clinic_id: int) -> list[tuple[ClinicTopic, list[ClinicQuestion]]
 
 def sync_chosen(packet: Packet, bank: dict[int, ClinicQuestion], ticked: set[int],
                 suggestions: dict[str, str], ticked_suggestions: set[str]) -> None:
-    """Make the packet's bank and suggested questions match what is ticked."""
+    """Make the packet's bank and suggested questions match what is ticked.
+
+    Raises ListFull before changing anything, so there is nothing to roll back."""
     have = {q.clinic_question_id: q for q in packet.questions if q.source == "bank"}
-    for qid, question in have.items():
-        if qid in bank and qid not in ticked:
-            packet.questions.remove(question)
-    have_texts = {q.text for q in packet.questions}
+    unticked = [q for qid, q in have.items() if qid in bank and qid not in ticked]
     new = [bank[qid] for qid in sorted(ticked, key=lambda i: (bank[i].position, i))
            if qid not in have]
     wanted_suggestions = [suggestions[key] for key in suggestions if key in ticked_suggestions]
-    if len(packet.questions) + len(new) + len(wanted_suggestions) > LIMITS["questions"]:
+    if (len(packet.questions) - len(unticked) + len(new) + len(wanted_suggestions)
+            > LIMITS["questions"]):
         raise ListFull("questions")
+    for question in unticked:
+        packet.questions.remove(question)
+    have_texts = {q.text for q in packet.questions}
     position = next_position(packet.questions)
     for question in new:
         packet.questions.append(PacketQuestion(
@@ -289,6 +291,29 @@ def body_check(packet: Packet) -> BodyCheck:
     if packet.body_check is None:
         packet.body_check = BodyCheck()
     return packet.body_check
+
+
+#: The body check asks about the past week: today and the days before it, in the log's
+#: (the clinic's) wall-clock time.
+CHECK_WEEK_DAYS = 7
+
+
+def check_areas_from_log(packet: Packet, now: datetime) -> list[str]:
+    """The places the patient logged in the past week, for the body check to start from
+    (in content.body.AREAS order); none once the check was saved, whose answer then wins.
+
+    Only the week the check asks about: an older entry's pain is outside the question.
+    A log entry and the check name places by the same keys (content.body.AREAS, the 19
+    Widespread Pain Index areas), so each logged place is the same place in the check;
+    a key no area has (from an older vocabulary) is left out.
+    """
+    if packet.body_check is not None:
+        return []
+    since = datetime.combine(now.date() - timedelta(days=CHECK_WEEK_DAYS - 1), time.min)
+    until = datetime.combine(now.date() + timedelta(days=1), time.min)
+    logged = {area for entry in diary.entries(packet) if since <= entry.recorded_at < until
+              for area in entry.areas or []}
+    return [key for key in AREA_KEYS if key in logged]
 
 
 def save_safety(packet: Packet, answers: dict[str, bool]) -> None:

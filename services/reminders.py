@@ -107,8 +107,9 @@ def address_for(packet: Packet) -> str | None:
 
 def email_my_link(packet: Packet, email: str, daily_hour: int | None,
                   ip: str | None = None) -> OutboxMessage:
-    """Keep the address (and the daily reminder choice) and mail a new link; the caller
-    commits. Raises TooMany after MAIL_LINKS_PER_HOUR link mails in an hour."""
+    """Keep the address (and the daily reminder choice) and mail a new link, saved.
+    Raises TooMany, having changed nothing, after MAIL_LINKS_PER_HOUR link mails in an
+    hour."""
     since = utcnow() - timedelta(hours=1)
     recent = db.session.scalar(
         db.select(db.func.count()).select_from(OutboxMessage).where(
@@ -127,6 +128,7 @@ def email_my_link(packet: Packet, email: str, daily_hour: int | None,
     record("patient.email_link", actor_type="patient", actor_label="patient",
            clinic_id=packet.clinic_id, object_type="packet", object_id=packet.id, ip=ip,
            detail={"to": outbox.mask(packet.contact_email), "daily": daily_hour is not None})
+    db.session.commit()
     return message
 
 

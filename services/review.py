@@ -63,8 +63,13 @@ def mark_reviewed(packet: Packet, user: StaffUser, ip: str | None = None) -> Rev
 
 
 def add_note(packet: Packet, user: StaffUser, body: str, ip: str | None = None) -> StaffNote:
-    """Append a note (never an edit of an earlier one, so no note is lost)."""
-    note = StaffNote(packet_id=packet.id, author_id=user.id, body=body.strip()[:NOTE_MAX])
+    """Append a note (never an edit of an earlier one, so no note is lost).
+
+    Never cut: the form refuses a longer note with a message and keeps it (NoteForm)."""
+    body = body.strip()
+    if len(body) > NOTE_MAX:
+        raise ValueError(f"a note holds at most {NOTE_MAX} characters")
+    note = StaffNote(packet_id=packet.id, author_id=user.id, body=body)
     db.session.add(note)
     db.session.flush()
     record("packet.note", actor=user, object_type="packet", object_id=packet.id, ip=ip,
@@ -74,5 +79,16 @@ def add_note(packet: Packet, user: StaffUser, body: str, ip: str | None = None) 
 
 
 def record_view(packet: Packet, user: StaffUser, ip: str | None = None) -> None:
+    """Audit a packet page already made (the caller sends it and touches no row after).
+
+    The commit leaves the loaded rows as they are: expiring every one of them (the whole
+    symptom log, every question and medicine) was a tenth of a long summary's time,
+    spent on rows nothing reads again.
+    """
     record("packet.view", actor=user, object_type="packet", object_id=packet.id, ip=ip)
-    db.session.commit()
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

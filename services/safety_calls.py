@@ -1,6 +1,7 @@
 """Safety calls: every emergency or urgent answer reaches a person at the clinic.
 
-`open_calls_for(packet)` runs whenever a packet's warning signs may have changed (it is
+`open_calls_for(packet)` runs whenever a packet's warning signs may have changed, and
+keeps the packet's flag level with them (it is
 called by `services.packets.commit_step(..., flags=True)`: the safety check and the
 symptom log), in the same transaction as the answer, draft or sent alike. Each
 emergency or urgent sign (`services.flags.Flag.key`) gets one open call; a sign raised
@@ -41,9 +42,20 @@ from models import (
 )
 from services import opening_hours
 from services.audit import record
-from services.flags import packet_flags
+from services.flags import packet_flags, refresh_flag_level
 
 NOTE_MAX = 2000
+
+
+def _whole(note: str) -> str:
+    """The note as typed (the form refuses a longer one with a message, keeping it): never
+    cut without a word."""
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise ValueError(f"a call note holds at most {NOTE_MAX} characters")
+    return note
+
+
 #: How long until a call that did not reach the patient is due again.
 RETRY_AFTER = {FLAG_EMERGENCY: timedelta(minutes=15), FLAG_URGENT: timedelta(hours=1)}
 #: The words staff choose from when they act on a call (models.SAFETY_CALL_OUTCOMES).
@@ -74,13 +86,16 @@ def due_for(packet: Packet, level: int, now: datetime) -> datetime:
 
 
 def open_calls_for(packet: Packet, now: datetime | None = None) -> list[SafetyCall]:
-    """Open a call for each emergency or urgent sign without one; the caller commits.
+    """The packet's warning signs may have changed: keep its flag level (the queue sorts on
+    it) and open a call for each emergency or urgent sign without one; the caller commits.
 
     Safe to call after every save: a sign with an open call, or whose call was closed
     after it was last raised, opens nothing. Returns the calls it opened.
     """
     now = now or utcnow()
-    signs = [f for f in packet_flags(packet) if f.level >= FLAG_URGENT]
+    flags = packet_flags(packet)
+    refresh_flag_level(packet, flags)
+    signs = [f for f in flags if f.level >= FLAG_URGENT]
     if not signs:
         return []
     db.session.flush()  # the answers' own times (answered_at) are set by the flush
@@ -243,7 +258,7 @@ def record_outcome(call: SafetyCall, user: StaffUser, outcome: str, note: str,
         return CallResult(result, call)
     db.session.add(SafetyCallEvent(call_id=call.id, at=now, actor_id=user.id,
                                    kind="attempt" if retry else "closed", outcome=outcome,
-                                   note=note.strip()[:NOTE_MAX], due_at=due))
+                                   note=_whole(note), due_at=due))
     record(action, actor=user, object_type="safety_call", object_id=call.id, ip=ip,
            detail={"outcome": outcome, "packet_id": call.packet_id})
     db.session.commit()

@@ -103,14 +103,19 @@ def _load_previous(packet_id: int) -> Packet:
 
 
 def since_last_visit(packet: Packet, stats: LogStats | None = None,
-                     part: diary.Window | None = None) -> SinceLastVisit | None:
-    """The comparison with the previous sent visit, or None for a first visit."""
+                     part: diary.Window | None = None,
+                     entries: list | None = None) -> SinceLastVisit | None:
+    """The comparison with the previous sent visit, or None for a first visit: each side's
+    log (its figures and its warning signs) is its part of the diary (`entries`, this one's,
+    when at hand)."""
     part = part or diary.window(packet)
     if part.previous is None or part.previous.status == "draft":
         return None
     previous = _load_previous(part.previous.packet_id)
-    now_stats = stats if stats is not None else log_stats(diary.entries(packet, part))
-    then_stats = log_stats(diary.entries(previous))
+    now_entries = entries if entries is not None else diary.entries(packet, part)
+    then_entries = diary.entries(previous)
+    now_stats = stats if stats is not None else log_stats(now_entries)
+    then_stats = log_stats(then_entries)
     now_scores, then_scores = score_body_check(packet.body_check), score_body_check(
         previous.body_check)
     out = SinceLastVisit(
@@ -152,8 +157,8 @@ def since_last_visit(packet: Packet, stats: LogStats | None = None,
         elif t.review == "stopped":
             out.treatments.append(TreatmentChange(_treatment_name(t), "stopped", _effect(t),
                                                   t.why_stopped))
-    had = {(f.source, str(f.label)) for f in packet_flags(previous)}
-    out.new_flags = [str(f.label) for f in packet_flags(packet)
+    had = {(f.source, str(f.label)) for f in packet_flags(previous, then_entries)}
+    out.new_flags = [str(f.label) for f in packet_flags(packet, now_entries)
                      if (f.source, str(f.label)) not in had]
     return out
 

@@ -120,34 +120,70 @@ def counted_daily(entries: Sequence, name: str) -> list[bool]:
     return out
 
 
-def _counted(entries: Sequence, name: str) -> list:
-    return [getattr(e, name) for e, ok in zip(entries, counted_daily(entries, name), strict=True)
-            if ok]
+#: The once-a-day answers, counted once per day as counted_daily says.
+DAILY = ("sleep_hours", "rested", "stiffness_minutes")
 
 
 def log_stats(entries: Iterable) -> LogStats:
-    """Everything the summary says about the log, from its entries in any order."""
+    """Everything the summary says about the log, from its entries in any order.
+
+    One pass, reading each attribute of an entry once (a year's log is 365 entries, and
+    every read of a loaded row's attribute goes through the ORM's descriptors).
+    """
     entries = sorted(entries, key=lambda e: e.recorded_at)
     stats = LogStats(entries=len(entries))
     if not entries:
         return stats
     stats.first, stats.last = entries[0].recorded_at, entries[-1].recorded_at
 
-    pains = [e.pain for e in entries]
-    fatigues = [e.fatigue for e in entries if e.fatigue is not None]
+    pains, fatigues = [], []
+    by_day: dict[date, tuple[list, list]] = {}
+    areas, qualities, triggers, reliefs, moods = (
+        Counter(),
+        Counter(),
+        Counter(),
+        Counter(),
+        Counter(),
+    )
+    daily: dict[str, list] = {name: [] for name in DAILY}
+    days_with: dict[str, set[date]] = {name: set() for name in DAILY}
+    numbness = spasms = headaches = digestive = 0
+    for entry in entries:
+        day = entry.recorded_at.date()
+        pain, fatigue = entry.pain, entry.fatigue
+        pains.append(pain)
+        day_pains, day_fatigue = by_day.setdefault(day, ([], []))
+        day_pains.append(pain)
+        if fatigue is not None:
+            fatigues.append(fatigue)
+            day_fatigue.append(fatigue)
+        # A key listed twice in one entry still counts once for that entry.
+        areas.update({a for a in (entry.areas or []) if a in AREA_BY_KEY})
+        qualities.update(set(entry.qualities or []))
+        triggers.update(set(entry.worse_with or []))
+        reliefs.update(set(entry.helped_with or []))
+        mood = entry.mood
+        if mood:
+            moods[mood] += 1
+        carried = getattr(entry, "carried", None) or []
+        for name in DAILY:
+            value = getattr(entry, name)
+            if value is not None and not (name in carried and day in days_with[name]):
+                days_with[name].add(day)
+                daily[name].append(value)
+        numbness += bool(entry.numbness)
+        spasms += bool(entry.spasms)
+        headaches += bool(entry.headache)
+        digestive += bool(entry.digestive)
+
     stats.pain_avg, stats.pain_best, stats.pain_worst = _mean(pains), min(pains), max(pains)
     stats.fatigue_entries = len(fatigues)
     if fatigues:
         stats.fatigue_avg = _mean(fatigues)
         stats.fatigue_best, stats.fatigue_worst = min(fatigues), max(fatigues)
 
-    by_day: dict[date, list] = {}
-    for entry in entries:
-        by_day.setdefault(entry.recorded_at.date(), []).append(entry)
     stats.days_logged = len(by_day)
-    for day, day_entries in by_day.items():
-        day_pains = [e.pain for e in day_entries]
-        day_fatigue = [e.fatigue for e in day_entries if e.fatigue is not None]
+    for day, (day_pains, day_fatigue) in by_day.items():
         stats.daily.append(
             DayPoint(
                 day,
@@ -158,21 +194,6 @@ def log_stats(entries: Iterable) -> LogStats:
         )
     stats.bad_days = sum(1 for point in stats.daily if point.pain_max >= BAD_DAY_PAIN)
 
-    areas, qualities, triggers, reliefs, moods = (
-        Counter(),
-        Counter(),
-        Counter(),
-        Counter(),
-        Counter(),
-    )
-    for entry in entries:
-        # A key listed twice in one entry still counts once for that entry.
-        areas.update({a for a in (entry.areas or []) if a in AREA_BY_KEY})
-        qualities.update(set(entry.qualities or []))
-        triggers.update(set(entry.worse_with or []))
-        reliefs.update(set(entry.helped_with or []))
-        if entry.mood:
-            moods[entry.mood] += 1
     stats.areas = _rank(areas, None)
     stats.area_counts = {r.key: r.count for r in stats.areas}
     stats.qualities = _rank(qualities, "pain_qualities")
@@ -180,21 +201,21 @@ def log_stats(entries: Iterable) -> LogStats:
     stats.reliefs = _rank(reliefs, "reliefs")
     stats.moods = _rank(moods, "moods")
 
-    sleeps = [float(v) for v in _counted(entries, "sleep_hours")]
+    sleeps = [float(v) for v in daily["sleep_hours"]]
     stats.sleep_entries = len(sleeps)
     if sleeps:
         stats.sleep_avg, stats.sleep_min, stats.sleep_max = _mean(sleeps), min(sleeps), max(sleeps)
-    rested = _counted(entries, "rested")
+    rested = daily["rested"]
     stats.rested_answered, stats.rested_yes = len(rested), sum(1 for r in rested if r)
 
-    stiff = _counted(entries, "stiffness_minutes")
+    stiff = daily["stiffness_minutes"]
     stats.stiffness_entries = len(stiff)
     if stiff:
         stats.stiffness_avg = round(sum(stiff) / len(stiff))
         stats.stiffness_max = max(stiff)
 
-    stats.numbness_entries = sum(1 for e in entries if e.numbness)
-    stats.spasm_entries = sum(1 for e in entries if e.spasms)
-    stats.headache_entries = sum(1 for e in entries if e.headache)
-    stats.digestive_entries = sum(1 for e in entries if e.digestive)
+    stats.numbness_entries = numbness
+    stats.spasm_entries = spasms
+    stats.headache_entries = headaches
+    stats.digestive_entries = digestive
     return stats

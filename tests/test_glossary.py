@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from services.catalogues import Term, glossary_terms, glossary_violations
+
+#: The catalogue, not the database.
+pytestmark = pytest.mark.any_database
 
 
 def test_the_glossary_is_read():

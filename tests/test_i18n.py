@@ -6,6 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+#: The catalogue, not the database.
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -150,6 +150,37 @@ def test_dates_and_numbers_follow_the_language_and_the_clinic_time_zone(app, cli
         assert formatting.format_number(7.5) == "7.5"
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_page_formats_write_what_babel_writes(app, clinic, language):
+    """The once-compiled formats give Babel's own text, for every pattern, hour and month."""
+    from datetime import timedelta
+
+    from babel import dates
+
+    moments = [datetime(2026, 1, 1, 0, 0, tzinfo=UTC) + timedelta(days=d, hours=d % 24, minutes=d)
+               for d in range(0, 400, 3)]
+    with app.test_request_context("/c/riverside", headers={"Accept-Language": language}):
+        g.clinic = clinic
+        refresh()
+        locale = formatting._locale()
+        for pattern in (formatting.DATETIME_PATTERN, formatting.SHORT_DATETIME_PATTERN,
+                        formatting.TIME_PATTERN, formatting.DATE_PATTERN):
+            assert formatting._formatter(locale, pattern) is not None
+            for moment in moments:
+                local = formatting.local_time(moment)
+                assert formatting.format_datetime(moment, pattern) == dates.format_datetime(
+                    local, pattern, tzinfo=local.tzinfo, locale=locale)
+        for moment in moments:
+            assert formatting.format_short_day(moment.date()) == dates.format_date(
+                moment.date(), formatting.SHORT_DAY_PATTERN, locale=locale)
+        for hour in range(24):
+            assert formatting.format_hour(hour) == dates.format_time(
+                datetime(2026, 1, 1, hour).time(), formatting.TIME_PATTERN, locale=locale)
+        # A field the compiled formats leave to Babel still comes out as Babel writes it.
+        assert formatting.format_date(date(2026, 12, 1), "EEEE d 'de' MMMM") == dates.format_date(
+            date(2026, 12, 1), "EEEE d 'de' MMMM", locale=locale)
+
+
 def test_staff_pick_their_own_language(client, clinic):
     user = make_staff(clinic, "reception@example.com")
     assert login(client, user.email).status_code == 303

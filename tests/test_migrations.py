@@ -46,12 +46,12 @@ def test_there_is_one_head():
         assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
-def test_sqlite_upgrades_to_head_matching_the_models(tmp_path):
+def test_R5_sqlite_upgrades_to_head_matching_the_models(tmp_path):
     _upgrade_downgrade(f"sqlite:///{tmp_path / 'migrated.sqlite3'}")
 
 
 @pytest.mark.postgres
-def test_postgres_upgrades_to_head_matching_the_models(postgres_url):
+def test_R5_postgres_upgrades_to_head_matching_the_models(postgres_url):
     _upgrade_downgrade(postgres_url)
 
 

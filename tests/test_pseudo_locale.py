@@ -28,7 +28,7 @@ from services.catalogues import PSEUDO_CLOSE, PSEUDO_OPEN, write_pseudo
 from services.patient_session import log_in
 from services.tokens import create_invitation, create_resume_link
 from tests.auth.helpers import login
-from tests.conftest import make_test_app
+from tests.conftest import empty_every_table, make_test_app
 from tests.factories import make_appointment, make_clinic, make_packet, make_staff
 from tests.test_routes import ACCESS, url_for_rule
 
@@ -129,11 +129,7 @@ def pseudo_app(tmp_path, _shared_postgres):
         yield app
         db.session.remove()
         if _shared_postgres is not None:
-            from sqlalchemy import text
-
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            empty_every_table()
         db.engine.dispose()
         babel.domain_instance.cache.clear()
 

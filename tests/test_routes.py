@@ -108,7 +108,7 @@ ACCESS = {
     # The patient's own pages: only a browser that came in through a link, for its packet.
     **{endpoint: "patient" for endpoint in (
         "patient.home", "patient.visit", "patient.questions", "patient.my_questions",
-        "patient.add_question", "patient.edit_question", "patient.delete_question",
+        "patient.edit_question",
         "patient.add_suggested",
         "patient.history", "patient.add_history", "patient.edit_history",
         "patient.delete_history", "patient.medications", "patient.add_medications",
@@ -147,6 +147,10 @@ def test_every_route_is_classified(app):
 
 @pytest.fixture
 def world(app):
+    return build_world()
+
+
+def build_world() -> dict:
     """Two clinics with one of everything; ids are those of the first clinic."""
     clinic = make_clinic("riverside", "Riverside Clinic", require_totp=False)
     other = make_clinic("hillside", "Hillside Clinic", require_totp=False)
@@ -227,7 +231,7 @@ def rules(app, method: str):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_get_matrix(app, world, role):
+def test_S8_get_matrix(app, world, role):
     client = client_as(app, role, world)
     for rule in rules(app, "GET"):
         access = ACCESS[rule.endpoint]
@@ -267,7 +271,7 @@ def test_get_matrix(app, world, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_post_matrix(app, world, role):
+def test_S8_post_matrix(app, world, role):
     """Anonymous and patients are sent to log in; reception cannot act on admin routes."""
     client = client_as(app, role, world)
     token = csrf_token(client, "/")
@@ -324,7 +328,7 @@ def test_no_get_route_changes_anything(app, world):
     assert snapshot() == before
 
 
-def test_another_clinics_admin_gets_404_for_every_id(app, world):
+def test_S8_another_clinics_admin_gets_404_for_every_id(app, world):
     client = client_as(app, "admin", world)
     login(client, world["outsider"].email)
     token = csrf_for(client)

@@ -17,6 +17,9 @@ from services.scoring import (
     widespread_pain_index,
 )
 
+#: Arithmetic, not the database.
+pytestmark = pytest.mark.any_database
+
 NO_REGION = ("jaw_left", "jaw_right", "chest", "abdomen")
 #: One area in each of the four limb regions: WPI 4, 4 regions.
 FOUR_CORNERS = ["shoulder_left", "shoulder_right", "hip_left", "hip_right"]

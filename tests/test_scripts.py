@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+#: The benchmarks name their own database: the same on any suite database.
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -22,9 +22,27 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.fields import MultiCheckboxField, PageForm, valid_email
+from blueprints.fields import (
+    CharLimit,
+    MultiCheckboxField,
+    PageForm,
+    too_long,
+    valid_email,
+)
 from content import body, vocab
-from content.safety import QUESTIONS as SAFETY_QUESTIONS
+from content.questions import (
+    BODY_CHECK,
+    HISTORY,
+    HISTORY_ITEM,
+    MEDICATION,
+    QUESTION,
+    SAFETY,
+    SUBMIT,
+    SYMPTOM_ENTRY,
+    TREATMENT,
+    VISIT,
+    Question,
+)
 from services.i18n import bank_wording
 
 #: The 19 body areas in groups a person can scan quickly (keys from content.body.AREAS).
@@ -54,28 +72,39 @@ def clean_text(value):
     return value.strip()
 
 
-class CharLimit(Length):
-    """A length limit the server checks, never the browser.
-
-    No `maxlength` attribute: a browser cuts a longer paste without a word. The field gets
-    `data-maxchars` instead (macros/forms.html), a live counter (static/js/patient.js), and
-    the server's message keeps every character typed in the field.
-    """
-
-    def __init__(self, max: int, message=None):  # noqa: A002 (WTForms' own name)
-        super().__init__(max=max, message=message)
-        self.field_flags = {"maxchars": max}
-
-
-def too_long(limit: int):
-    return CharLimit(limit, message=_l(
-        "Please keep this to %(max)d characters or fewer. What you typed is kept below.",
-        max=limit))
-
-
 def finite(form, field):
     if field.data is not None and not math.isfinite(field.data):
         raise ValidationError(_l("Please enter a number."))
+
+
+def answer_field(question: Question, field_class, *checks, required=None, optional=True,
+                 choices=None, blank=None, **kw):
+    """The form field of a question, its label, hint, length limit and choices taken from
+    its definition in content.questions (the one source the outputs read too).
+
+    `required` is the message when it is left empty (the definition must say required);
+    otherwise `optional` lets it be empty (False: the form's own check decides). `checks`
+    are this form's own further checks; `choices` replaces the vocabulary's words where the
+    form asks in other words; `blank` puts a "choose one" first.
+    """
+    if bool(required) != question.required:
+        raise ValueError(f"{question.key}: required here and in its definition must agree")
+    validators = [InputRequired(required)] if required else [Optional()] if optional else []
+    if question.max_chars:
+        validators.append(too_long(question.max_chars))
+    if choices is None and question.choices and question.choices != "areas":
+        choices = list(vocab.LABELS[question.choices].items())
+    if choices is not None:
+        kw["choices"] = [("", blank), *choices] if blank else choices
+    if question.hint is not None:
+        kw.setdefault("description", question.hint)
+    return field_class(question.label, validators=[*validators, *checks], **kw)
+
+
+#: Each form's questions by key (content.questions), for the fields below.
+V, Q, H, HI, M, T, E, C, S = ({q.key: q for q in form.questions} for form in (
+    VISIT, QUESTION, HISTORY, HISTORY_ITEM, MEDICATION, TREATMENT, SYMPTOM_ENTRY, BODY_CHECK,
+    SUBMIT))
 
 
 #: WTForms' own messages, in the plain words the rest of the forms use.
@@ -126,6 +155,7 @@ class StepForm(PatientForm):
 
     version = HiddenField()
     base = HiddenField()
+    seen = HiddenField()
 
 
 def not_future_birth(form, field):
@@ -149,18 +179,13 @@ def loose_phone(form, field):
     digits = sum(ch.isdigit() for ch in value)
     if not PHONE_CHARS.match(value) or not 7 <= digits <= 20:
         raise ValidationError(_l(
-            "Please check this number. Use digits, like 555-123-4567. You can add a few "
-            "words after it, like ext 12."))
+            "Please check this number. Use digits, like 555-123-4567. You can add an "
+            "extension after it, like ext 12."))
 
 
 def contact_phone_field():
-    return StringField(
-        _l("A phone number the clinic can call you on today"),
-        validators=[Optional(), too_long(40), loose_phone],
-        description=_l("If one of your answers needs a quick call, the clinic uses this "
-                       "number."),
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
+    return answer_field(V["contact_phone"], StringField, loose_phone,
+                        render_kw={"autocomplete": "tel", "inputmode": "tel"})
 
 
 class ContactPhoneForm(PatientForm):
@@ -172,27 +197,13 @@ class ContactPhoneForm(PatientForm):
 
 
 class VisitForm(StepForm):
-    patient_name = StringField(_l("Your name"), validators=[Optional(), too_long(120)])
-    date_of_birth = DateField(
-        _l("Your date of birth"),
-        validators=[Optional(), not_future_birth],
-        description=_l("We use it to check it is you when you come back."),
-    )
-    visit_date = DateField(_l("Date of your visit"), validators=[Optional()])
-    doctor = StringField(_l("Doctor you will see"), validators=[Optional(), too_long(120)])
-    reason_prompts = MultiCheckboxField(
-        _l("Why do you want to see the doctor?"), choices=vocab.REASON_PROMPTS,
-        description=_l("Tick any that fit."),
-    )
-    reason = TextAreaField(
-        _l("The main reason for your visit, in your own words"),
-        validators=[Optional(), too_long(NOTE_MAX)],
-        description=_l("For example: my lower back has hurt most days for three months."),
-    )
-    hopes = TextAreaField(
-        _l("What do you hope to get from this visit?"),
-        validators=[Optional(), too_long(NOTE_MAX)],
-    )
+    patient_name = answer_field(V["patient_name"], StringField)
+    date_of_birth = answer_field(V["date_of_birth"], DateField, not_future_birth)
+    visit_date = answer_field(V["visit_date"], DateField)
+    doctor = answer_field(V["doctor"], StringField)
+    reason_prompts = answer_field(V["reason_prompts"], MultiCheckboxField, optional=False)
+    reason = answer_field(V["reason"], TextAreaField)
+    hopes = answer_field(V["hopes"], TextAreaField)
     contact_phone = contact_phone_field()
 
     def validate_visit_date(self, field):
@@ -318,22 +329,17 @@ def make_ask_again_form(before):
 class OwnQuestionForm(PatientForm):
     #: A fingerprint of the row as it was when the form was shown (conflicts).
     base = HiddenField()
-    text = TextAreaField(_l("Your question"), validators=[
-        InputRequired(_l("Please write your question.")), too_long(500)])
+    seen = HiddenField()
+    text = answer_field(Q["text"], TextAreaField, required=_l("Please write your question."))
 
 
 class HistoryForm(StepForm):
-    conditions = MultiCheckboxField(
-        _l("Health conditions you have or have had"), choices=vocab.CONDITIONS,
-        description=_l("Tick any that a doctor has told you about."),
-    )
-    family_fibromyalgia = RadioField(
-        vocab.FAMILY_HISTORY_QUESTION, choices=vocab.FAMILY_HISTORY, validators=[Optional()])
-    history_note = TextAreaField(
-        _l("Anything else about your health history"),
-        validators=[Optional(), too_long(NOTE_MAX)])
+    conditions = answer_field(H["conditions"], MultiCheckboxField, optional=False)
+    family_fibromyalgia = answer_field(H["family_fibromyalgia"], RadioField)
+    history_note = answer_field(H["history_note"], TextAreaField)
 
 
+#: The kinds as the form asks them (the summary's own headings are vocab.HISTORY_KINDS).
 HISTORY_ITEM_KINDS = (
     ("condition", _l("Another health condition")),
     ("test", _l("A test or scan you have had")),
@@ -345,18 +351,13 @@ HISTORY_ITEM_KINDS = (
 class HistoryItemForm(PatientForm):
     #: A fingerprint of the row as it was when the form was shown (conflicts).
     base = HiddenField()
-    kind = SelectField(_l("What is it?"), choices=HISTORY_ITEM_KINDS,
-                       validators=[InputRequired(_l("Please choose what this is."))])
-    test_kind = SelectField(_l("Kind of test"), choices=[("", _l("Choose one")),
-                                                         *vocab.TEST_KINDS],
-                            validators=[Optional()],
-                            description=_l("Only for tests and scans."))
-    name = StringField(_l("Name or short description"), validators=[too_long(NAME_MAX)],
-                       description=_l("For example: knee surgery, or penicillin."))
-    when_text = StringField(_l("About when?"), validators=[Optional(), too_long(SHORT_MAX)],
-                            description=_l("For example: last spring, or 2019."))
-    detail = TextAreaField(_l("Result or details, if you know them"),
-                           validators=[Optional(), too_long(NOTE_MAX)])
+    seen = HiddenField()
+    kind = answer_field(HI["kind"], SelectField, choices=HISTORY_ITEM_KINDS,
+                        required=_l("Please choose what this is."))
+    test_kind = answer_field(HI["test_kind"], SelectField, blank=_l("Choose one"))
+    name = answer_field(HI["name"], StringField, optional=False)
+    when_text = answer_field(HI["when_text"], StringField)
+    detail = answer_field(HI["detail"], TextAreaField)
 
     def validate_name(self, field):
         if self.kind.data == "test":
@@ -369,42 +370,32 @@ class HistoryItemForm(PatientForm):
 class MedicationForm(PatientForm):
     #: A fingerprint of the row as it was when the form was shown (conflicts).
     base = HiddenField()
-    name = StringField(_l("Name of the medicine"), validators=[
-        InputRequired(_l("Please write the name of the medicine.")), too_long(NAME_MAX)],
-        description=_l("As it is written on the box or bottle."))
-    drug_class = RadioField(
-        _l("What kind of medicine is it?"),
+    seen = HiddenField()
+    name = answer_field(M["name"], StringField,
+                        required=_l("Please write the name of the medicine."))
+    drug_class = answer_field(
+        M["drug_class"], RadioField,
         choices=[(m.key, _l("%(kind)s (%(example)s)", kind=m.label, example=m.hint))
-                 for m in vocab.MEDICATION_CLASSES],
-        validators=[Optional()], description=_l("If you know. It helps the doctor."))
-    dose = StringField(_l("Dose"), validators=[Optional(), too_long(SHORT_MAX)],
-                       description=_l("For example: 400 mg, or 1 tablet."))
-    frequency = SelectField(_l("How often do you take it?"),
-                            choices=[("", _l("Choose one")), *vocab.FREQUENCIES],
-                            validators=[Optional()])
-    purpose = StringField(_l("What do you take it for?"),
-                          validators=[Optional(), too_long(NAME_MAX)])
-    since_text = StringField(_l("Since when?"), validators=[Optional(), too_long(SHORT_MAX)],
-                             description=_l("For example: 2 years, or since March."))
-    side_effects = TextAreaField(_l("Side effects you have noticed"),
-                                 validators=[Optional(), too_long(NOTE_MAX)])
+                 for m in vocab.MEDICATION_CLASSES])
+    dose = answer_field(M["dose"], StringField)
+    frequency = answer_field(M["frequency"], SelectField, blank=_l("Choose one"))
+    purpose = answer_field(M["purpose"], StringField)
+    since_text = answer_field(M["since_text"], StringField)
+    side_effects = answer_field(M["side_effects"], TextAreaField)
 
 
 class TreatmentForm(PatientForm):
     #: A fingerprint of the row as it was when the form was shown (conflicts).
     base = HiddenField()
-    kind = SelectField(_l("What did you try?"), choices=[("", _l("Choose one")),
-                                                         *vocab.TREATMENTS],
-                       validators=[InputRequired(_l("Please choose what you tried."))])
-    name = StringField(_l("Name it, if you chose Other"), validators=[too_long(NAME_MAX)])
-    when_text = StringField(_l("When did you try it?"),
-                            validators=[Optional(), too_long(SHORT_MAX)],
-                            description=_l("For example: last year, or now."))
-    effect = RadioField(_l("How much did it help?"), choices=vocab.TREATMENT_EFFECTS,
-                        validators=[InputRequired(_l("Please choose how much it helped."))])
-    still_doing = BooleanField(_l("I still do this"))
-    why_stopped = TextAreaField(_l("If you stopped, why?"),
-                                validators=[Optional(), too_long(NOTE_MAX)])
+    seen = HiddenField()
+    kind = answer_field(T["kind"], SelectField, blank=_l("Choose one"),
+                        required=_l("Please choose what you tried."))
+    name = answer_field(T["name"], StringField, optional=False)
+    when_text = answer_field(T["when_text"], StringField)
+    effect = answer_field(T["effect"], RadioField,
+                          required=_l("Please choose how much it helped."))
+    still_doing = answer_field(T["still_doing"], BooleanField, optional=False)
+    why_stopped = answer_field(T["why_stopped"], TextAreaField)
 
     def validate_kind(self, field):
         if not field.data:
@@ -432,6 +423,21 @@ def area_defaults(areas, prefix: str) -> dict[str, list[str]]:
     return {f"{prefix}{key}": [k for k in keys if k in areas] for key, _, keys in AREA_GROUPS}
 
 
+def as_form_data(definition, values: dict) -> dict:
+    """Stored answers (by question key) as their form shows them: a yes or no as the
+    radio's "yes" or "no", body areas ticked in their groups."""
+    data = {}
+    for q in definition.questions:
+        value = values.get(q.key)
+        if q.choices == "areas":
+            data.update(area_defaults(value, f"{q.key}_"))
+        elif q.kind == "yes_no":
+            data[q.key] = None if value is None else ("yes" if value else "no")
+        else:
+            data[q.key] = value
+    return data
+
+
 def not_future_entry(form, field):
     if field.data is not None and field.data > datetime.now() + timedelta(days=1):
         raise ValidationError(_l("This time is in the future. Please check the date."))
@@ -442,64 +448,46 @@ def not_future_entry(form, field):
 class SymptomEntryForm(PatientForm):
     version = HiddenField()
     base = HiddenField()
-    recorded_at = DateTimeLocalField(
-        _l("When was this?"), format="%Y-%m-%dT%H:%M",
-        validators=[InputRequired(_l("Please give the date and time.")), not_future_entry])
-    pain = RadioField(
-        _l("How bad is your pain?"), choices=SCALE, coerce=int,
-        validators=[InputRequired(_l("Please pick a number from 0 to 10."))],
-        description=_l("From 0 (%(low)s) to 10 (%(high)s).", low=vocab.PAIN_SCALE_WORDS["low"],
-                       high=vocab.PAIN_SCALE_WORDS["high"]))
-    fatigue = RadioField(
-        _l("How tired do you feel?"), choices=SCALE, coerce=int, validators=[Optional()],
-        description=_l("From 0 (%(low)s) to 10 (%(high)s).",
-                       low=vocab.FATIGUE_SCALE_WORDS["low"],
-                       high=vocab.FATIGUE_SCALE_WORDS["high"]))
-    where_text = StringField(_l("Where else does it hurt, or more about where"),
-                             validators=[Optional(), too_long(500)])
-    qualities = MultiCheckboxField(_l("What does it feel like?"), choices=vocab.PAIN_QUALITIES)
-    worse_with = MultiCheckboxField(_l("What made it worse?"), choices=vocab.TRIGGERS)
-    helped_with = MultiCheckboxField(_l("What helped?"), choices=vocab.RELIEFS)
-    sleep_hours = FloatField(
-        _l("Hours of sleep last night"),
-        validators=[Optional(), finite, NumberRange(0, 24, _l("Please give a number from 0 to 24."))])
-    rested = RadioField(_l("Did you wake up rested?"), choices=YES_NO, validators=[Optional()])
-    stiffness_minutes = IntegerField(
-        _l("Morning stiffness: about how many minutes?"),
-        validators=[Optional(), NumberRange(0, 1440, _l(
-            "Please give minutes from 0 to 1440 (a whole day)."))],
-        description=_l("0 if you were not stiff. 60 minutes is one hour."))
-    numbness = BooleanField(_l("Numbness or tingling"))
-    spasms = BooleanField(_l("Muscle spasms"))
-    headache = BooleanField(_l("Headache"))
-    digestive = BooleanField(_l("Stomach or bowel trouble"))
-    mood = RadioField(_l("How is your mood?"), choices=vocab.MOODS, validators=[Optional()])
-    note = TextAreaField(_l("Anything else about today"),
-                         validators=[Optional(), too_long(NOTE_MAX)])
+    seen = HiddenField()
+    recorded_at = answer_field(E["recorded_at"], DateTimeLocalField, not_future_entry,
+                               required=_l("Please give the date and time."),
+                               format="%Y-%m-%dT%H:%M")
+    pain = answer_field(E["pain"], RadioField, choices=SCALE, coerce=int,
+                        required=_l("Please pick a number from 0 to 10."))
+    fatigue = answer_field(E["fatigue"], RadioField, choices=SCALE, coerce=int)
+    where_text = answer_field(E["where_text"], StringField)
+    qualities = answer_field(E["qualities"], MultiCheckboxField, optional=False)
+    worse_with = answer_field(E["worse_with"], MultiCheckboxField, optional=False)
+    helped_with = answer_field(E["helped_with"], MultiCheckboxField, optional=False)
+    sleep_hours = answer_field(E["sleep_hours"], FloatField, finite, NumberRange(
+        E["sleep_hours"].min, E["sleep_hours"].max, _l("Please give a number from 0 to 24.")))
+    rested = answer_field(E["rested"], RadioField, choices=YES_NO)
+    stiffness_minutes = answer_field(E["stiffness_minutes"], IntegerField, NumberRange(
+        E["stiffness_minutes"].min, E["stiffness_minutes"].max,
+        _l("Please give minutes from 0 to 1440 (a whole day).")))
+    numbness = answer_field(E["numbness"], BooleanField, optional=False)
+    spasms = answer_field(E["spasms"], BooleanField, optional=False)
+    headache = answer_field(E["headache"], BooleanField, optional=False)
+    digestive = answer_field(E["digestive"], BooleanField, optional=False)
+    mood = answer_field(E["mood"], RadioField)
+    note = answer_field(E["note"], TextAreaField)
 
 
 _area_fields(SymptomEntryForm, "areas_")
 
-SSS_CHOICES = [(k, v) for k, v in vocab.SSS_LEVELS]
-
-
 class BodyCheckForm(StepForm):
-    fatigue = RadioField(body.SSS_ITEMS["fatigue"], choices=SSS_CHOICES, coerce=int,
-                         validators=[InputRequired(_l("Please choose one."))])
-    unrefreshed = RadioField(body.SSS_ITEMS["unrefreshed"], choices=SSS_CHOICES, coerce=int,
-                             validators=[InputRequired(_l("Please choose one."))])
-    cognitive = RadioField(body.SSS_ITEMS["cognitive"], choices=SSS_CHOICES, coerce=int,
-                           validators=[InputRequired(_l("Please choose one."))])
-    headaches = RadioField(body.SSS_EXTRAS["headaches"], choices=YES_NO,
-                           validators=[InputRequired(_l("Please answer yes or no."))])
-    lower_abdomen = RadioField(body.SSS_EXTRAS["lower_abdomen"], choices=YES_NO,
-                               validators=[InputRequired(_l("Please answer yes or no."))])
-    depression = RadioField(body.SSS_EXTRAS["depression"], choices=YES_NO,
-                            validators=[InputRequired(_l("Please answer yes or no."))])
-    three_months = RadioField(
-        _l("Have you had these symptoms, at about this level, for 3 months or more?"),
-        choices=(("yes", _l("Yes")), ("no", _l("No")), ("unsure", _l("I'm not sure"))),
-        validators=[InputRequired(_l("Please choose one."))])
+    """The check's questions as content.questions.BODY_CHECK defines them, then the areas."""
+
+
+for _key, _question in C.items():
+    if _question.choices == "areas":
+        continue
+    if _question.kind == "tick":
+        setattr(BodyCheckForm, _key, answer_field(_question, BooleanField, optional=False))
+        continue
+    setattr(BodyCheckForm, _key, answer_field(
+        _question, RadioField, coerce=int if _question.choices == "sss_levels" else str,
+        required=_l("Please choose one.")))
 
 
 _area_fields(BodyCheckForm, "areas_")
@@ -512,16 +500,13 @@ class SafetyForm(StepForm):
     help_seen = HiddenField()
 
 
-for _question in SAFETY_QUESTIONS:
-    setattr(SafetyForm, f"q_{_question.key}", RadioField(
-        _question.text, choices=YES_NO,
-        validators=[InputRequired(_l("Please answer yes or no."))]))
+for _question in SAFETY.questions:
+    setattr(SafetyForm, _question.field_name, answer_field(
+        _question, RadioField, choices=YES_NO, required=_l("Please answer yes or no.")))
 
 
 class SubmitForm(StepForm):
-    closing_words = TextAreaField(
-        _l("Anything else you want your doctor to know?"),
-        validators=[Optional(), too_long(NOTE_MAX)])
+    closing_words = answer_field(S["closing_words"], TextAreaField)
 
 
 class SimpleStepForm(StepForm):
@@ -547,6 +532,10 @@ class DailyHourMixin:
         super().__init__(*args, **kwargs)
         self.daily_hour.choices = daily_hour_choices(_l("No daily reminder"))
 
+    @property
+    def hour(self) -> int | None:
+        return int(self.daily_hour.data) if self.daily_hour.data else None
+
 
 class EmailLinkForm(DailyHourMixin, PatientForm):
     """"Email me my link", and the opt-in daily reminder."""
@@ -554,7 +543,7 @@ class EmailLinkForm(DailyHourMixin, PatientForm):
     email = StringField(
         _l("Your email address"),
         validators=[InputRequired(_l("Please type your email address.")),
-                    Length(max=254, message=_l("That is too long for an email address."))],
+                    CharLimit(254, message=_l("That is too long for an email address."))],
         description=_l("We send only your link and reminders. Never your answers."),
         render_kw={"type": "email", "autocomplete": "email", "inputmode": "email",
                    "spellcheck": "false"},
@@ -570,6 +559,3 @@ class EmailLinkForm(DailyHourMixin, PatientForm):
             raise ValidationError(_l("Please check the email address. It should look like "
                                      "name@example.com."))
 
-    @property
-    def hour(self) -> int | None:
-        return int(self.daily_hour.data) if self.daily_hour.data else None

@@ -15,16 +15,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from blueprints.merge import blank
 from blueprints.patient import bp
-from blueprints.patient.common import (
-    after_save,
-    conflict,
-    render_step,
-    row_conflict,
-    row_stale,
-    stale,
-    stamp,
-)
+from blueprints.patient.conflicts import conflict, row_conflict, row_stale, stale
 from blueprints.patient.forms import (
     DeleteForm,
     HistoryForm,
@@ -38,10 +31,11 @@ from blueprints.patient.forms import (
     make_last_time_form,
     make_order_form,
 )
+from blueprints.patient.steps import after_save, render_step, stamp
 from content import vocab
-from extensions import db
+from content.questions import HISTORY_ITEM, MEDICATION, TREATMENT, Form
 from models import HistoryItem, Medication, PacketQuestion, TreatmentTried
-from services import last_time, packets, visit_day
+from services import last_time, packets, rows, visit_day
 from services.suggestions import suggestions_for
 
 FULL = {
@@ -84,14 +78,12 @@ def questions():
             return conflict("questions", "patient/questions.html", form, saved_form(), content,
                             bank=bank)
         ticked = {qid for topic, _qs in bank for qid in (form[f"topic_{topic.id}"].data or [])}
-        by_id = {q.id: q for _topic, qs in bank for q in qs}
         try:
-            packets.sync_chosen(packet, by_id, ticked, suggestions, set(form.suggested.data or []))
+            rows.choose_questions(packet, bank, ticked, suggestions,
+                                  set(form.suggested.data or []))
         except packets.ListFull:
-            db.session.rollback()
             flash(full_message("questions"), "error")
             return render_step("questions", "patient/questions.html", form=form, bank=bank)
-        packets.commit_step(packet, "questions")
         flash(_("Saved. Now put your questions in order."), "success")
         return redirect(url_for("patient.my_questions"), 303)
     if request.method == "GET":
@@ -105,64 +97,76 @@ def _ordered(packet) -> list[PacketQuestion]:
 
 @bp.route("/questions/mine", methods=["GET", "POST"])
 def my_questions():
-    """Step 2b: your list: the three most important today, the order, your own questions."""
+    """Step 2b: your list: the three most important today, the order, your own questions.
+
+    One form: a question typed in "Your question" is saved by every button of the page
+    (not only "Add my question"), so nothing typed is lost by pressing "Save and continue".
+    """
     packet = g.packet
     mine = _ordered(packet)
     OrderForm = make_order_form(mine)
     content = packets.step_content(packet, "questions")
+    form = OrderForm()
+    # The question's box is in the same <form>; its csrf token is the list's.
+    add_form = OwnQuestionForm(formdata=request.form if request.method == "POST" else None,
+                               meta={"csrf": False})
+    nav = request.form.get("nav", "")
+    adding = nav == "add"
 
     def saved_form():
+        # A new question adds to the list and overwrites nothing: only the ranks can
+        # conflict with another window's save.
         return OrderForm(formdata=None, data={
             f"rank_{q.id}": str(q.top_rank) if q.top_rank else "" for q in mine})
 
-    form = OrderForm()
-    add_form = OwnQuestionForm(formdata=None)
-    ctx = {"mine": mine, "add_form": add_form, "delete_form": DeleteForm(formdata=None),
-           "limit": packets.LIMITS["questions"]}
-    if form.validate_on_submit():
-        if stale(form, content, saved_form):
-            return conflict("questions", "patient/my_questions.html", form, saved_form(),
-                            content, **ctx)
-        packets.set_ranks(packet, {
-            q.id: int(form[f"rank_{q.id}"].data) for q in mine if form[f"rank_{q.id}"].data})
-        move = form.move.data or ""
-        if "-" in move:
-            direction, _sep, qid = move.partition("-")
-            if direction in {"up", "down"} and qid.isdigit():
-                packets.move_question(packet, int(qid), direction)
-            packets.commit_step(packet, None)
-            flash(_("Moved."), "success")
-            return redirect(url_for("patient.my_questions") + f"#q-{qid}", 303)
-        packets.commit_step(packet, "questions")
-        return after_save("questions")
+    ctx = {"mine": mine, "add_form": add_form, "limit": packets.LIMITS["questions"]}
     if request.method == "GET":
         form = stamp(saved_form(), content)
-    return render_step("questions", "patient/my_questions.html", form=form, **ctx)
-
-
-@bp.post("/questions/add")
-def add_question():
-    """Add a question in your own words."""
-    packet = g.packet
-    form = OwnQuestionForm()
-    if form.validate_on_submit():
-        try:
-            packets.check_room(packet, "questions")
-        except packets.ListFull:
-            flash(full_message("questions"), "error")
-            return redirect(url_for("patient.my_questions"), 303)
-        packet.questions.append(PacketQuestion(
-            source="own", text=form.text.data, position=packets.next_position(packet.questions)))
-        packets.commit_step(packet, "questions")
+        return render_step("questions", "patient/my_questions.html", form=form, **ctx)
+    list_ok = form.validate_on_submit()
+    # An empty box is no question, unless "Add my question" was pressed.
+    text_ok = add_form.validate() if adding or add_form.text.data else True
+    if not (list_ok and text_ok):
+        return render_step("questions", "patient/my_questions.html", form=form, **ctx)
+    if stale(form, content, saved_form):
+        return conflict("questions", "patient/my_questions.html", form, saved_form(),
+                        content, **ctx)
+    # A question's own buttons (move up or down, remove, edit) say what and which: every
+    # one of them saves the list and a typed question first, so nothing typed is lost.
+    action, _sep, qid = (form.move.data or "").partition("-")
+    target = int(qid) if qid.isdigit() and int(qid) in {q.id for q in mine} else None
+    if target is None:
+        action = ""
+    move = (action, target) if action in {"up", "down"} else None
+    own_text = add_form.text.data or ""
+    try:
+        rows.save_question_list(packet, {
+            q.id: int(form[f"rank_{q.id}"].data) for q in mine if form[f"rank_{q.id}"].data},
+            own_text, move, remove=target if action == "remove" else None,
+            step_saved=not action)
+    except packets.ListFull:
+        add_form.text.errors.append(full_message("questions"))
+        return render_step("questions", "patient/my_questions.html", form=form, **ctx)
+    if action == "remove":
+        flash(_("The question was removed. Your question was added at the end of the list.")
+              if own_text else _("The question was removed."), "success")
+        return redirect(url_for("patient.my_questions"), 303)
+    if action == "edit":
+        if own_text:
+            flash(_("Your question was added at the end of the list."), "success")
+        return redirect(url_for("patient.edit_question", item_id=target), 303)
+    if move is not None:
+        flash(_("Moved. Your question was added at the end of the list.") if own_text
+              else _("Moved."), "success")
+        return redirect(url_for("patient.my_questions") + f"#q-{qid}", 303)
+    if adding:
         flash(_("Your question was added."), "success")
         return redirect(url_for("patient.my_questions"), 303)
-    mine = _ordered(packet)
-    order_form = stamp(make_order_form(mine)(formdata=None, data={
-        f"rank_{q.id}": str(q.top_rank) if q.top_rank else "" for q in mine}),
-        packets.step_content(packet, "questions"))
-    return render_step("questions", "patient/my_questions.html", form=order_form, mine=mine,
-                       add_form=form, delete_form=DeleteForm(formdata=None),
-                       limit=packets.LIMITS["questions"])
+    message = _("Saved. Your question was added to your list.") if own_text else None
+    if nav == "bank":
+        flash(message or _("Saved."), "success")
+        return redirect(url_for("patient.questions"), 303)
+    return after_save("questions", message)
 
 
 @bp.post("/questions/suggested")
@@ -178,12 +182,10 @@ def add_suggested():
     chosen = set(form.suggested.data or [])
     if chosen:
         try:
-            packets.sync_chosen(packet, {}, set(), suggestions, chosen)
+            rows.choose_questions(packet, [], set(), suggestions, chosen)
         except packets.ListFull:
-            db.session.rollback()
             flash(full_message("questions"), "error")
             return back
-        packets.commit_step(packet, "questions")
         flash(ngettext("%(num)d question was added to your list.",
                        "%(num)d questions were added to your list.", len(chosen)), "success")
     return back
@@ -210,18 +212,6 @@ def edit_question(item_id: int):
     return render_step("questions", "patient/question_edit.html", form=form, question=question)
 
 
-@bp.post("/questions/<int:item_id>/delete")
-def delete_question(item_id: int):
-    """Remove a question from your list."""
-    packet = g.packet
-    question = packets.child(packet, PacketQuestion, item_id) or abort(404)
-    if DeleteForm().validate_on_submit():
-        packet.questions.remove(question)
-        packets.commit_step(packet, None)
-        flash(_("The question was removed."), "success")
-    return redirect(url_for("patient.my_questions"), 303)
-
-
 # Lists with add / edit / remove -------------------------------------------------------
 
 
@@ -234,103 +224,79 @@ class ListKind:
     attr: str  # the packet's relationship
     template: str
     form_template: str
-    fill: Callable[[Any, Any], None]
-    data: Callable[[Any], dict[str, Any]]
+    #: The row's questions (content.questions), and how they are stored and shown.
+    definition: Form
+    fill: rows.Filler = rows.store
+    data: Callable[[Form, Any], dict[str, Any]] = rows.form_data
+    #: A step of its own whose page, while the list is empty, is the add form (with a way
+    #: on without adding one), and whose add form saves and goes on to the next step.
+    is_step: bool = False
 
-
-def _fill_medication(row, form):
-    row.name = form.name.data
-    row.drug_class = form.drug_class.data or None
-    for name in ("dose", "frequency", "purpose", "since_text", "side_effects"):
-        setattr(row, name, form[name].data or "")
-
-
-def _medication_data(row):
-    return {name: getattr(row, name) for name in (
-        "name", "drug_class", "dose", "frequency", "purpose", "since_text", "side_effects")}
-
-
-def _fill_treatment(row, form):
-    row.kind = form.kind.data
-    row.name = form.name.data or ""
-    row.when_text = form.when_text.data or ""
-    row.effect = form.effect.data
-    row.still_doing = bool(form.still_doing.data)
-    row.why_stopped = form.why_stopped.data or ""
-
-
-def _treatment_data(row):
-    return {name: getattr(row, name) for name in (
-        "kind", "name", "when_text", "effect", "still_doing", "why_stopped")}
-
-
-TEST_KEYS = set(vocab.keys(vocab.TEST_KINDS))
-
-
-def _fill_history(row, form):
-    row.kind = form.kind.data
-    test_kind = form.test_kind.data if row.kind == "test" else ""
-    if test_kind and not form.name.data:
-        row.name, row.test_kind = test_kind, None  # the kind is the whole name
-    else:
-        row.name, row.test_kind = form.name.data, test_kind or None
-    row.when_text = form.when_text.data or ""
-    row.detail = form.detail.data or ""
-
-
-def _history_data(row):
-    is_test_key = row.kind == "test" and row.name in TEST_KEYS and not row.test_kind
-    return {"kind": row.kind, "test_kind": row.name if is_test_key else (row.test_kind or ""),
-            "name": "" if is_test_key else row.name, "when_text": row.when_text,
-            "detail": row.detail}
+    def form_data(self, row) -> dict[str, Any]:
+        return self.data(self.definition, row)
 
 
 KINDS = {
     "medications": ListKind("medications", "medications", Medication, MedicationForm,
                             "medications", "patient/medications.html",
-                            "patient/medication_form.html", _fill_medication, _medication_data),
+                            "patient/medication_form.html", MEDICATION, is_step=True),
     "treatments": ListKind("treatments", "treatments", TreatmentTried, TreatmentForm,
                            "treatments", "patient/treatments.html",
-                           "patient/treatment_form.html", _fill_treatment, _treatment_data),
+                           "patient/treatment_form.html", TREATMENT, is_step=True),
     "history": ListKind("history", "history", HistoryItem, HistoryItemForm, "history_items",
                         "patient/history.html", "patient/history_item_form.html",
-                        _fill_history, _history_data),
+                        HISTORY_ITEM, rows.store_history, rows.history_form_data),
 }
 
 
 def _add(kind: ListKind):
     packet = g.packet
-    rows = getattr(packet, kind.attr)
+    existing = getattr(packet, kind.attr)
     form = kind.form()
     if request.method == "GET" and request.args.get("kind") and kind.step == "history":
         form = kind.form(formdata=None, data={"kind": request.args["kind"]})
-    if len(rows) >= packets.LIMITS[kind.kind]:
+    if len(existing) >= packets.LIMITS[kind.kind]:
         flash(full_message(kind.kind), "error")
         return redirect(url_for(f"patient.{kind.step}"), 303)
+    if kind.is_step and not existing and request.form.get("nav") == "next" and blank(form):
+        # "Save and continue" on an empty list's form with nothing typed: nothing to add,
+        # as its "I don't take any: continue" button says.
+        return _go_on(kind)
     if form.validate_on_submit():
-        row = kind.model(position=packets.next_position(rows))
-        kind.fill(row, form)
-        rows.append(row)
-        packets.commit_step(packet, None)
+        on = kind.is_step and request.form.get("nav") == "next"
+        rows.add(packet, kind.attr, kind.model, kind.definition, form.data, kind.fill,
+                 step=kind.step if on else None)
+        if on:
+            return after_save(kind.step)
         flash(_("Added."), "success")
         if request.form.get("nav") == "another":
             return redirect(url_for(f"patient.add_{kind.step}"), 303)
         return redirect(url_for(f"patient.{kind.step}"), 303)
-    return render_step(kind.step, kind.form_template, form=form, row=None)
+    return _add_page(kind, form)
+
+
+def _add_page(kind: ListKind, form):
+    """The add form; while the list is empty, the step's own page, with a way on without
+    adding one (`step_form`, the list page's "Save and continue")."""
+    packet = g.packet
+    step_form = None
+    if kind.is_step and not getattr(packet, kind.attr):
+        step_form = stamp(SimpleStepForm(formdata=None), packets.step_content(packet, kind.step))
+    return render_step(kind.step, kind.form_template, form=form, row=None, step_form=step_form)
 
 
 def _edit(kind: ListKind, item_id: int):
     packet = g.packet
     row = packets.child(packet, kind.model, item_id) or abort(404)
     base = packets.fingerprint(packets.item_content(row))
-    form = kind.form(data={**kind.data(row), "base": base} if request.method == "GET" else None)
+    form = kind.form(data={**kind.form_data(row), "base": base}
+                     if request.method == "GET" else None)
     if form.validate_on_submit():
         def saved():
-            return kind.form(formdata=None, data=kind.data(row))
+            return kind.form(formdata=None, data=kind.form_data(row))
         if row_stale(form, base, saved):
             return row_conflict(kind.step, kind.form_template, form, saved(), base, row=row)
-        kind.fill(row, form)
-        packets.commit_step(packet, None)
+        rows.change(packet, row, kind.definition, form.data, kind.fill)
         flash(_("Saved."), "success")
         return redirect(url_for(f"patient.{kind.step}"), 303)
     return render_step(kind.step, kind.form_template, form=form, row=row)
@@ -346,12 +312,19 @@ def _delete(kind: ListKind, item_id: int):
     return redirect(url_for(f"patient.{kind.step}"), 303)
 
 
+def _go_on(kind: ListKind):
+    """The list is as the patient wants it: the step is saved, on to the next one."""
+    packets.commit_step(g.packet, kind.step)
+    return after_save(kind.step)
+
+
 def _list_page(kind: ListKind, **extra):
     packet = g.packet
     form = SimpleStepForm()
     if form.validate_on_submit():
-        packets.commit_step(packet, kind.step)
-        return after_save(kind.step)
+        return _go_on(kind)
+    if kind.is_step and not getattr(packet, kind.attr):
+        return _add_page(kind, kind.form(formdata=None))
     form = stamp(SimpleStepForm(formdata=None), packets.step_content(packet, kind.step))
     return render_step(kind.step, kind.template, form=form,
                        rows=getattr(packet, kind.attr), delete_form=DeleteForm(formdata=None),
@@ -444,10 +417,7 @@ def history():
         if len(packet.history_items) + len(new) > packets.LIMITS["history"]:
             flash(full_message("history"), "error")
             return render_step("history", "patient/history.html", form=form, **ctx)
-        packets.sync_conditions(packet, CONDITION_KEYS, form.conditions.data or [])
-        packet.family_fibromyalgia = form.family_fibromyalgia.data or None
-        packet.history_note = form.history_note.data or ""
-        packets.commit_step(packet, "history")
+        rows.save_history(packet, form.data)
         add = request.form.get("nav", "")
         if add.startswith("add-") and add[4:] in {"test", "surgery_injury", "allergy",
                                                   "condition"}:

@@ -9,17 +9,9 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
-from blueprints.patient.common import (
-    after_save,
-    conflict,
-    is_autosave,
-    render_step,
-    row_conflict,
-    row_stale,
-    stale,
-    stamp,
-)
+from blueprints.patient.conflicts import conflict, row_conflict, row_stale, stale
 from blueprints.patient.forms import (
+    AREA_GROUPS,
     BodyCheckForm,
     DeleteForm,
     SafetyForm,
@@ -27,18 +19,18 @@ from blueprints.patient.forms import (
     SymptomEntryForm,
     area_data,
     area_defaults,
+    as_form_data,
     make_visit_day_form,
 )
 from blueprints.patient.lists import full_message
+from blueprints.patient.steps import after_save, is_autosave, render_step, stamp
+from content.body import AREA_BY_KEY
+from content.questions import BODY_CHECK, SYMPTOM_ENTRY
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from extensions import db
 from models import FLAG_EMERGENCY, FLAG_URGENT, SymptomEntry
-from services import diary, packets, visit_day
+from services import diary, packets, rows, visit_day
 from services.formatting import format_date
-
-ENTRY_FIELDS = ("recorded_at", "pain", "fatigue", "where_text", "qualities", "worse_with",
-                "helped_with", "sleep_hours", "stiffness_minutes", "numbness", "spasms",
-                "headache", "digestive", "mood", "note")
 
 
 def clinic_now() -> datetime:
@@ -51,11 +43,8 @@ def clinic_now() -> datetime:
 
 
 def _entry_form_data(values: dict) -> dict:
-    data = {name: values.get(name) for name in ENTRY_FIELDS}
-    rested = values.get("rested")
-    data["rested"] = None if rested is None else ("yes" if rested else "no")
-    data.update(area_defaults(values.get("areas"), "areas_"))
-    return data
+    """An entry's answers (by question key) as the entry form shows them."""
+    return as_form_data(SYMPTOM_ENTRY, values)
 
 
 def _after_last_visit(packet, form: SymptomEntryForm) -> bool:
@@ -71,21 +60,7 @@ def _after_last_visit(packet, form: SymptomEntryForm) -> bool:
 
 
 def _fill_entry(entry: SymptomEntry, form: SymptomEntryForm) -> None:
-    entry.recorded_at = form.recorded_at.data.replace(second=0, microsecond=0)
-    entry.pain = form.pain.data
-    entry.fatigue = form.fatigue.data
-    entry.areas = area_data(form, "areas_")
-    entry.where_text = form.where_text.data or ""
-    entry.qualities = list(form.qualities.data or [])
-    entry.worse_with = list(form.worse_with.data or [])
-    entry.helped_with = list(form.helped_with.data or [])
-    entry.sleep_hours = form.sleep_hours.data
-    entry.rested = {"yes": True, "no": False}.get(form.rested.data)
-    entry.stiffness_minutes = form.stiffness_minutes.data
-    for name in ("numbness", "spasms", "headache", "digestive"):
-        setattr(entry, name, bool(form[name].data))
-    entry.mood = form.mood.data or None
-    entry.note = form.note.data or ""
+    rows.store(SYMPTOM_ENTRY, entry, {**form.data, "areas": area_data(form, "areas_")})
 
 
 @bp.route("/log", methods=["GET", "POST"])
@@ -99,23 +74,47 @@ def log():
     form = stamp(SimpleStepForm(formdata=None), packets.step_content(packet, "log"))
     part = diary.window(packet)
     entries = list(reversed(diary.entries(packet, part)))
+    if not entries:  # nothing logged yet: the page is the first entry's form
+        return _new_entry_page(packet, _new_entry_form(packet), step_form=form)
     return render_step("log", "patient/log.html", form=form, entries=entries,
                        delete_form=DeleteForm(formdata=None), limit=packets.LIMITS["log"],
-                       since=part.previous.day if part.previous else None)
+                       since=part.previous.day if part.previous else None,
+                       help_level=packets.help_level(packet))
+
+
+def _new_entry_form(packet) -> SymptomEntryForm:
+    return SymptomEntryForm(formdata=None, data=_entry_form_data(
+        packets.new_entry_defaults(packet, clinic_now())))
+
+
+def _new_entry_page(packet, form: SymptomEntryForm, step_form=None, copied: bool = False):
+    """A new entry's form; with `step_form` (an empty log) the log's own page, with a way
+    on without an entry and, as the log says, what to do for a warning sign."""
+    return render_step("log", "patient/entry_form.html", form=form, entry=None,
+                       copied=copied, step_form=step_form,
+                       help_level=packets.help_level(packet) if step_form else 0)
+
+
+def _another(entry: SymptomEntry) -> bool:
+    """"Save and add another" opens a new entry from this one, unless this one holds a sign
+    to act on today: what to do, on the log (or the diary), comes first."""
+    return (request.form.get("nav") == "another"
+            and diary.newest_level([entry]) < FLAG_URGENT)
 
 
 @bp.route("/log/new", methods=["GET", "POST"])
 def add_entry():
     """Add a log entry, starting from the last one's answers."""
     packet = g.packet
-    if len(diary.entries(packet)) >= packets.LIMITS["log"]:
+    logged = diary.entries(packet)
+    if len(logged) >= packets.LIMITS["log"]:
         flash(full_message("log"), "error")
         return redirect(url_for("patient.log"), 303)
+    step_form = None
+    if not logged:  # the log's own page: the first entry, or on without one
+        step_form = stamp(SimpleStepForm(formdata=None), packets.step_content(packet, "log"))
     if request.method == "GET":
-        form = SymptomEntryForm(formdata=None, data=_entry_form_data(
-            packets.new_entry_defaults(packet, clinic_now())))
-        return render_step("log", "patient/entry_form.html", form=form, entry=None,
-                           copied=packets.last_entry(packet) is not None)
+        return _new_entry_page(packet, _new_entry_form(packet), step_form, copied=bool(logged))
     form = SymptomEntryForm()
     if form.validate_on_submit() and _after_last_visit(packet, form):
         entry = SymptomEntry()
@@ -125,8 +124,10 @@ def add_entry():
         packet.symptom_entries.append(entry)
         packets.commit_step(packet, "log", flags=True)
         flash(_("Your entry was saved."), "success")
+        if _another(entry):
+            return redirect(url_for("patient.add_entry"), 303)
         return redirect(url_for("patient.log"), 303)
-    return render_step("log", "patient/entry_form.html", form=form, entry=None, copied=False)
+    return _new_entry_page(packet, form, step_form)
 
 
 @bp.route("/log/<int:item_id>/edit", methods=["GET", "POST"])
@@ -135,7 +136,7 @@ def edit_entry(item_id: int):
     packet = g.packet
     entry = diary.entry(packet, item_id) or abort(404)
     base = packets.fingerprint(packets.item_content(entry))
-    values = {name: getattr(entry, name) for name in (*ENTRY_FIELDS, "rested", "areas")}
+    values = rows.form_data(SYMPTOM_ENTRY, entry)
     if request.method == "GET":
         form = SymptomEntryForm(formdata=None, data=_entry_form_data(values))
         form.base.data = base
@@ -181,7 +182,9 @@ def diary_page():
     packet = g.packet
     if packet.is_editable:
         return redirect(url_for("patient.log"), 303)
-    return render_template("patient/diary.html", entries=diary.latest(packet.patient_id))
+    entries = diary.latest(packet.patient_id)
+    return render_template("patient/diary.html", entries=entries,
+                           help_level=diary.newest_level(entries))
 
 
 @bp.route("/diary/new", methods=["GET", "POST"])
@@ -199,10 +202,12 @@ def diary_add():
         return render_template("patient/diary_entry.html", form=form, copied=bool(last))
     form = SymptomEntryForm()
     if form.validate_on_submit():
-        entry = SymptomEntry(packet_id=packet.id, patient_id=packet.patient_id)
+        entry = SymptomEntry(patient_id=packet.patient_id)
         _fill_entry(entry, form)
-        diary.add_between_visits(entry)
+        diary.add_between_visits(packet, entry)
         flash(_("Your entry was saved."), "success")
+        if _another(entry):
+            return redirect(url_for("patient.diary_add"), 303)
         return redirect(url_for("patient.diary"), 303)
     return render_template("patient/diary_entry.html", form=form, copied=False), 422
 
@@ -212,43 +217,41 @@ def diary_add():
 
 def _check_data(packet) -> dict:
     check = packet.body_check
-    if check is None:
-        return {}
-
-    def yn(value):
-        return None if value is None else ("yes" if value else "no")
-
-    data = {"fatigue": check.fatigue, "unrefreshed": check.unrefreshed,
-            "cognitive": check.cognitive, "headaches": yn(check.headaches),
-            "lower_abdomen": yn(check.lower_abdomen), "depression": yn(check.depression),
-            "three_months": check.three_months}
-    data.update(area_defaults(check.areas, "areas_"))
-    return data
+    return {} if check is None else as_form_data(BODY_CHECK, rows.form_data(BODY_CHECK, check))
 
 
 @bp.route("/check", methods=["GET", "POST"])
 def check():
-    """Step 7: the body and symptom check (the past week)."""
+    """Step 7: the body and symptom check (the past week).
+
+    Until it is first saved, the places logged in the past week start ticked, and the page
+    says so; the patient unticks what did not hurt.
+    """
     packet = g.packet
     content = packets.step_content(packet, "check")
+    from_log = packets.check_areas_from_log(packet, clinic_now())  # [] once saved
     form = BodyCheckForm()
     if form.validate_on_submit():
         saved = BodyCheckForm(formdata=None, data=_check_data(packet))
         if stale(form, content, saved):
-            return conflict("check", "patient/check.html", form, saved, content)
-        row = packets.body_check(packet)
-        row.areas = area_data(form, "areas_")
-        row.fatigue, row.unrefreshed, row.cognitive = (
-            form.fatigue.data, form.unrefreshed.data, form.cognitive.data)
-        row.headaches = form.headaches.data == "yes"
-        row.lower_abdomen = form.lower_abdomen.data == "yes"
-        row.depression = form.depression.data == "yes"
-        row.three_months = form.three_months.data
-        packets.commit_step(packet, "check")
+            return conflict("check", "patient/check.html", form, saved, content,
+                            from_log=_named(from_log))
+        rows.save_check(packet, {**form.data, "areas": area_data(form, "areas_")})
         return after_save("check")
     if request.method == "GET":
+        # The page starts from what is stored (its `seen`); the log's places are ticked
+        # on top, as the patient's own changes would be.
         form = stamp(BodyCheckForm(formdata=None, data=_check_data(packet)), content)
-    return render_step("check", "patient/check.html", form=form)
+        for name, ticked in area_defaults(from_log, "areas_").items():
+            if ticked:
+                form[name].data = ticked
+    return render_step("check", "patient/check.html", form=form, from_log=_named(from_log))
+
+
+def _named(areas: list[str]) -> list[str]:
+    """Places in the order the map's own line names what is ticked (by group)."""
+    return [AREA_BY_KEY[key].label for _group, _title, keys in AREA_GROUPS
+            for key in keys if key in areas]
 
 
 # Safety check -------------------------------------------------------------------------
@@ -271,51 +274,35 @@ def safety():
     once the message was on the page, the main button moves on like every step.
     """
     packet = g.packet
-    content = packets.step_content(packet, "safety")
     form = SafetyForm()
     if request.method == "POST":
         form.validate()  # for the messages next to unanswered questions
-        # Save every answer given, even when some are missing: a "yes" must never be lost.
         answers = {q.key: form[f"q_{q.key}"].data == "yes" for q in SAFETY_QUESTIONS
                    if form[f"q_{q.key}"].data in {"yes", "no"}}
-        # Stale only when it contradicts a saved answer: the page's own immediate save of
-        # the same answers (racing this button) is no conflict (SECURITY R4).
-        saved_now = {a.question_key: a.answer for a in packet.safety_answers}
-        contradicts = any(key in answers and answers[key] != value
-                          for key, value in saved_now.items())
-        if contradicts and packets.is_conflict(packet, form.version.data, form.base.data,
-                                               content):
-            # Another window saved this step. The "yes" answers are kept all the same
-            # (a warning sign is never lost); the rest waits for the patient to choose.
-            said_yes = {key: True for key, value in answers.items() if value}
-            if said_yes:
-                packets.save_safety(packet, said_yes)
-                packets.commit_step(packet, flags=True)
-            if is_autosave():
-                return jsonify(saved=bool(said_yes), conflict=True), 409
-            saved = SafetyForm(formdata=None, data=_safety_data(packet))
-            return conflict("safety", "patient/safety.html", form, saved,
-                            packets.step_content(packet, "safety"),
-                            help_level=packets.help_level(packet))
-        complete = len(answers) == len(SAFETY_QUESTIONS)
-        if answers:
-            packets.save_safety(packet, answers)
-            packets.commit_step(packet, "safety" if complete else None, flags=True)
+        saved = rows.save_safety_check(packet, answers, form.version.data, form.base.data)
+        content = packets.step_content(packet, "safety")
         level = packets.help_level(packet)
         if is_autosave():
             # The page's own immediate save of a "yes": say so only now that it is stored.
-            return jsonify(saved=bool(answers), level=level, version=str(packet.version),
-                           base=packets.fingerprint(packets.step_content(packet, "safety")))
-        if complete and (level < FLAG_URGENT or form.help_seen.data == "1"):
+            if saved.conflict:
+                return jsonify(saved=saved.saved, conflict=True), 409
+            return jsonify(saved=saved.saved, level=level, version=str(packet.version),
+                           base=packets.fingerprint(content))
+        if saved.conflict:
+            return conflict("safety", "patient/safety.html", form,
+                            SafetyForm(formdata=None, data=_safety_data(packet)), content,
+                            help_level=level)
+        if saved.complete and (level < FLAG_URGENT or form.help_seen.data == "1"):
             return after_save("safety")
-        if complete:
+        if saved.complete:
             return redirect(url_for("patient.safety", _anchor=HELP_ANCHORS[level]), 303)
-        stamp(form, packets.step_content(packet, "safety"))
+        stamp(form, content)
         form.help_seen.data = "1" if level >= FLAG_URGENT else ""
         return render_step("safety", "patient/safety.html", form=form, help_level=level,
-                           partial=bool(answers))
+                           partial=saved.saved)
     level = packets.help_level(packet)
-    form = stamp(SafetyForm(formdata=None, data=_safety_data(packet)), content)
+    form = stamp(SafetyForm(formdata=None, data=_safety_data(packet)),
+                 packets.step_content(packet, "safety"))
     form.help_seen.data = "1" if level >= FLAG_URGENT else ""
     return render_step("safety", "patient/safety.html", form=form, help_level=level)
 

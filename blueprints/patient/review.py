@@ -6,20 +6,24 @@ from flask import g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
-from blueprints.patient.common import (
-    already_sent,
-    clinic_time,
-    conflict,
-    render_step,
-    stale,
-    stamp,
-)
+from blueprints.patient.access import already_sent, clinic_time
+from blueprints.patient.conflicts import conflict, stale
 from blueprints.patient.forms import AREA_GROUPS, DeleteForm, SubmitForm, make_bank_form
-from content import body, vocab
-from content.questions import CARRIED_DAILY, LOG_ENTRY, LOG_ENTRY_BY_KEY, answers
+from blueprints.patient.steps import render_step, stamp
+from content.questions import (
+    BODY_CHECK,
+    CARRIED_DAILY,
+    HISTORY,
+    LOG_ENTRY,
+    LOG_ENTRY_BY_KEY,
+    VISIT,
+    answer_words,
+    answers,
+)
 from content.safety import QUESTIONS as SAFETY_QUESTIONS
 from services import diary, packets
 from services.suggestions import suggestions_for
+from services.summary import row_lines
 
 
 def _missing(packet):
@@ -32,9 +36,13 @@ def _missing(packet):
 
 def answers_context(packet) -> dict:
     """What the review and print pages show (no scores: those are for the clinic only)."""
+    medications, treatments, history = row_lines(packet)
     return {
-        "vocab": vocab,
-        "area_labels": {a.key: a.label for a in body.AREAS},
+        "medications": medications,
+        "treatments": treatments,
+        "history": history,
+        "history_questions": [q for q in HISTORY.questions
+                              if q.shows_in("review") and q.key not in HISTORY.stored_as],
         "safety_questions": SAFETY_QUESTIONS,
         "safety_answers": {a.question_key: a.answer for a in packet.safety_answers},
         "entries": diary.entries(packet),
@@ -42,8 +50,9 @@ def answers_context(packet) -> dict:
         "carried_titles": lambda entry: [LOG_ENTRY_BY_KEY[k].title for k in CARRIED_DAILY
                                          if k in (entry.carried or [])],
         "area_groups": AREA_GROUPS,
-        "sss_labels": body.SSS_ITEMS,
-        "sss_extras": body.SSS_EXTRAS,
+        "visit_questions": [q for q in VISIT.questions if q.shows_in("review")],
+        "check_questions": [q for q in BODY_CHECK.questions if q.shows_in("review")],
+        "answer_words": answer_words,
         "help_level": packets.help_level(packet),
     }
 

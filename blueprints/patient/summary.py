@@ -10,7 +10,6 @@ from flask import abort, g, render_template, request
 
 from blueprints.downloads import attachment
 from blueprints.patient import bp
-from extensions import db
 from services import audit
 from services.export_csv import symptom_log_csv_bytes
 from services.pdf import page_size_for, render_pdf
@@ -25,19 +24,6 @@ def _patient_summary() -> tuple[object, Summary]:
     return packet, build_summary(packet, audience="patient")
 
 
-def _audit(action: str, packet) -> None:
-    audit.record(
-        action,
-        actor_type="patient",
-        actor_label="patient",
-        clinic_id=packet.clinic_id,
-        object_type="packet",
-        object_id=packet.id,
-        ip=request.remote_addr,
-    )
-    db.session.commit()
-
-
 @bp.get("/summary")
 def summary():
     """Show the patient their submitted summary, to print or save."""
@@ -50,7 +36,7 @@ def summary_pdf():
     """Download the patient's summary as PDF."""
     packet, built = _patient_summary()
     pdf = render_pdf(built, page_size_for(request.args))
-    _audit("packet.patient_export_pdf", packet)
+    audit.record_patient_read("packet.patient_export_pdf", packet, request.remote_addr)
     return attachment(pdf, "application/pdf", built.file_stem + ".pdf")
 
 
@@ -59,5 +45,5 @@ def summary_csv():
     """Download the patient's symptom log as CSV."""
     packet, built = _patient_summary()
     body = symptom_log_csv_bytes(built.entries)
-    _audit("packet.patient_export_csv", packet)
+    audit.record_patient_read("packet.patient_export_csv", packet, request.remote_addr)
     return attachment(body, "text/csv", built.file_stem + "-log.csv")

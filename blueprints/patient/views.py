@@ -6,10 +6,12 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 
 from blueprints.patient import bp
-from blueprints.patient.common import STEPS, after_save, conflict, render_step, stale, stamp
+from blueprints.patient.conflicts import conflict, stale
 from blueprints.patient.forms import ContactPhoneForm, DeleteForm, EmailLinkForm, VisitForm
-from extensions import db, limiter
-from services import last_time, packets, patients, reminders, visit_day
+from blueprints.patient.steps import STEPS, after_save, render_step, stamp
+from content.questions import VISIT
+from extensions import limiter
+from services import last_time, packets, reminders, rows, visit_day
 from services import patient_session as ps
 from services.public_url import public_url
 from services.tokens import format_code
@@ -63,12 +65,10 @@ def email_link():
         try:
             reminders.email_my_link(g.packet, form.email.data, form.hour, ip=request.remote_addr)
         except reminders.TooMany:
-            db.session.rollback()
             form.email.errors.append(_("We sent your link a few times in the last hour. "
                                        "Please check your inbox and spam folder, or try "
                                        "again later."))
         else:
-            db.session.commit()
             # The same words whatever the address: they confirm nothing about it.
             flash(_("Your link is on its way. It can take a few minutes. Look in your spam "
                     "folder if you do not see it."), "success")
@@ -85,7 +85,6 @@ def new_link():
         flash(_("Your clinic sent you your link. Use that one to come back."), "warning")
         return redirect(url_for("patient.home"), 303)
     started = ps.new_resume_link(packet, current_app.config["LINK_LIFETIME_DAYS"])
-    db.session.commit()
     ps.log_in(session, packet, started.link)
     session.permanent = True
     session["show_link"] = [started.token, started.code]
@@ -103,12 +102,7 @@ def leave():
 
 
 def _visit_form_data(packet) -> dict:
-    return {
-        "patient_name": packet.patient_name, "date_of_birth": packet.date_of_birth,
-        "visit_date": packet.visit_date, "doctor": packet.doctor,
-        "reason_prompts": list(packet.reason_prompts or []), "reason": packet.reason,
-        "hopes": packet.hopes, "contact_phone": packet.contact_phone,
-    }
+    return rows.form_data(VISIT, packet)
 
 
 @bp.route("/visit", methods=["GET", "POST"])
@@ -121,7 +115,7 @@ def visit():
     ctx = {"invited": invited}
     if invited:
         # The clinic gave these: shown, not edited here.
-        for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
+        for name in rows.CLINIC_GIVEN:
             del form[name]
     if form.validate_on_submit():
         if not invited and form.date_of_birth.data is None:
@@ -130,26 +124,16 @@ def visit():
             return render_step("visit", "patient/visit.html", form=form, **ctx)
         saved = VisitForm(formdata=None, data=_visit_form_data(packet))
         if invited:
-            for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
+            for name in rows.CLINIC_GIVEN:
                 del saved[name]
         if stale(form, content, saved):
             return conflict("visit", "patient/visit.html", form, saved, content, **ctx)
-        if not invited:
-            packet.patient_name = form.patient_name.data or ""
-            packet.date_of_birth = form.date_of_birth.data
-            packet.visit_date = form.visit_date.data
-            packet.doctor = form.doctor.data or ""
-            patients.mirror_self_started(packet)
-        packet.reason_prompts = list(form.reason_prompts.data or [])
-        packet.reason = form.reason.data or ""
-        packet.hopes = form.hopes.data or ""
-        packet.contact_phone = form.contact_phone.data or ""
-        packets.commit_step(packet, "visit")
+        rows.save_visit(packet, form.data)
         return after_save("visit")
     if request.method == "GET":
         form = VisitForm(formdata=None, data=_visit_form_data(packet))
         if invited:
-            for name in ("patient_name", "date_of_birth", "visit_date", "doctor"):
+            for name in rows.CLINIC_GIVEN:
                 del form[name]
         stamp(form, content)
     return render_step("visit", "patient/visit.html", form=form, **ctx)
@@ -157,7 +141,8 @@ def visit():
 
 #: Pages whose "get help" message asks for the number again, and where to go back to.
 CONTACT_PHONE_PAGES = {"safety": "patient.safety", "review": "patient.review",
-                       "done": "patient.done"}
+                       "done": "patient.done", "diary": "patient.diary",
+                       "log": "patient.log"}
 
 
 @bp.route("/contact-phone", methods=["GET", "POST"])

@@ -8,94 +8,47 @@
 
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
 
-  // Safety check: show what to do the moment a warning sign gets "yes", and send an
-  // emergency or urgent answer to the server at once, in its own request. The message
-  // says "saved" only after the server said so, and plainly when it could not save.
-  // Without JavaScript, "Save and continue" saves first and the page shows the message.
-  var helpBoxes = document.getElementById("get-help");
-  var safetyForm = document.querySelector("form.safety-form");
-  if (helpBoxes && safetyForm) {
-    var shown = 0;
-    var classValue = function (group, prefix) {
-      for (var i = 0; i < group.classList.length; i++) {
-        if (group.classList[i].indexOf(prefix) === 0) { return group.classList[i].slice(prefix.length); }
-      }
-      return null;
-    };
-    var saidYes = function (key) {
-      var radio = safetyForm.querySelector('input[name="q_' + key + '"][value="yes"]');
-      return Boolean(radio && radio.checked);
-    };
-    var levelNow = function () {
-      var level = 0;
-      safetyForm.querySelectorAll(".yes-no").forEach(function (group) {
-        if (!group.querySelector('input[type=radio][value="yes"]:checked')) { return; }
-        var own = parseInt(classValue(group, "level-") || "0", 10);
-        var other = classValue(group, "with-");
-        if (other && !saidYes(other)) { own = Math.min(own, 1); }
-        level = Math.max(level, own);
-      });
-      return level;
-    };
-    var boxOf = function (level) {
-      return helpBoxes.querySelector('section[data-level="' + level + '"]');
-    };
-    var say = function (level, key) {
-      var box = boxOf(level);
-      var status = box && box.querySelector(".help-status");
-      if (status) { status.textContent = key ? helpBoxes.getAttribute("data-" + key) : ""; }
-    };
-    var show = function (level) {
-      helpBoxes.querySelectorAll("[data-level]").forEach(function (el) {
-        var own = parseInt(el.getAttribute("data-level"), 10);
-        el.hidden = el.id === "help-phone" ? level < 2 : own !== level;
-      });
-      var seen = safetyForm.querySelector("input[name=help_seen]");
-      if (seen) { seen.value = level >= 2 ? "1" : ""; }
-    };
-    // One save at a time, each with the version the last one returned; a change made
-    // while one is on its way is sent right after it.
-    var inFlight = false;
-    var again = false;
-    var saveNow = function () {
-      say(shown, "saving");
-      if (inFlight) { again = true; return; }
-      if (!window.fetch || !window.FormData || !tokenMeta) { say(shown, "failed"); return; }
-      inFlight = true;
-      var done = function (key) {
-        inFlight = false;
-        if (again) { again = false; saveNow(); return; }
-        say(shown, key);
-      };
-      fetch(safetyForm.getAttribute("action") || window.location.pathname, {
+  // The page's own saves, shared with the safety check's script (static/js/safety.js).
+  var VisitPrep = window.VisitPrep = {
+    canSave: Boolean(window.fetch && window.FormData && tokenMeta),
+    // Send a form in the background; a saved reply's version, fingerprint and answers as
+    // saved go back into the form, so its next save (or its button) is not taken as stale. Gives
+    // [status, reply]; rejects when the line fails.
+    save: function (form, data) {
+      return fetch(form.getAttribute("action") || window.location.pathname, {
         method: "POST",
-        body: new FormData(safetyForm),
+        body: data || new FormData(form),
         credentials: "same-origin",
         headers: { "X-Autosave": "1", "X-CSRFToken": tokenMeta.getAttribute("content") }
       }).then(function (response) {
         return response.json().then(function (reply) { return [response.status, reply]; });
       }).then(function (result) {
         var reply = result[1];
-        if (result[0] === 200 && reply.saved) {
-          safetyForm.querySelector("input[name=version]").value = reply.version;
-          safetyForm.querySelector("input[name=base]").value = reply.base;
+        var seen = form.querySelector("input[name=seen]");
+        if (result[0] === 200 && reply.saved && seen && reply.seen) { seen.value = reply.seen; }
+        if (result[0] === 200 && reply.saved && reply.version) {
+          form.querySelector("input[name=version]").value = reply.version;
+          form.querySelector("input[name=base]").value = reply.base;
         }
-        done(result[0] === 200 && reply.saved ? "saved" : "failed");
-      }).catch(function () { done("failed"); });
-    };
-    shown = levelNow();
-    safetyForm.addEventListener("change", function (event) {
-      if (!event.target.matches("input[type=radio]")) { return; }
-      var before = shown;
-      shown = levelNow();
-      show(shown);
-      // Emergency or urgent now (or a moment ago): the server must know at once.
-      if (shown >= 2 || before >= 2) { saveNow(); }
-      if (shown > before && shown >= 2) {
-        helpBoxes.scrollIntoView({ behavior: "smooth", block: "start" });
-      }
-    });
-  }
+        return result;
+      });
+    },
+    // A press on the form's button waits for `pending()` (a promise of a save on its way,
+    // or nothing), then goes on, so the page never races its own save (SECURITY.md R4).
+    holdSubmit: function (form, pending) {
+      var resuming = false;
+      form.addEventListener("submit", function (event) {
+        var wait = pending();
+        if (resuming || !wait) { return; }
+        event.preventDefault();
+        var submitter = event.submitter || null;
+        wait.then(function () {
+          resuming = true;
+          if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+        });
+      });
+    }
+  };
 
   // "Send my answers": one click is enough; a second one would only be refused politely.
   document.querySelectorAll("form button[data-once]").forEach(function (button) {
@@ -105,34 +58,21 @@
   });
 
   // Autosave while typing (the "Save" buttons still do the real work without JavaScript).
-  // The reply carries the new version and fingerprint, so the next save is not stale.
-  // A press on a save button supersedes a waiting autosave and waits for one in flight,
-  // so the two never race (SECURITY.md R4).
+  // A press on a save button supersedes a waiting autosave and waits for one in flight.
   document.querySelectorAll("form[data-autosave]").forEach(function (form) {
-    if (!window.fetch || !window.FormData || !tokenMeta) { return; }
+    if (!VisitPrep.canSave) { return; }
     var status = form.querySelector(".autosave-status");
     var timer = null;
     var inFlight = null;
     var stopped = false;
-    var resuming = false;
     function say(text) { if (status) { status.textContent = text; } }
     function save() {
       timer = null;
       if (stopped) { return Promise.resolve(); }
       var data = new FormData(form);
       data.set("nav", "stay");
-      inFlight = fetch(form.getAttribute("action") || window.location.pathname, {
-        method: "POST",
-        body: data,
-        credentials: "same-origin",
-        headers: { "X-Autosave": "1", "X-CSRFToken": tokenMeta.getAttribute("content") }
-      }).then(function (response) {
-        return response.json().then(function (reply) { return [response.status, reply]; });
-      }).then(function (result) {
-        var reply = result[1];
-        if (result[0] === 200 && reply.saved) {
-          form.querySelector("input[name=version]").value = reply.version;
-          form.querySelector("input[name=base]").value = reply.base;
+      inFlight = VisitPrep.save(form, data).then(function (result) {
+        if (result[0] === 200 && result[1].saved) {
           say(form.getAttribute("data-saved-text"));
         } else if (result[0] === 409) {
           stopped = true;
@@ -147,37 +87,53 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(save, 2000);
     });
-    form.addEventListener("submit", function (event) {
+    VisitPrep.holdSubmit(form, function () {
       window.clearTimeout(timer);  // the button's save supersedes a waiting autosave
       timer = null;
-      if (resuming || !inFlight) { return; }
-      event.preventDefault();
-      var submitter = event.submitter || null;
-      say(form.getAttribute("data-wait-text") || "");
-      inFlight.then(function () {
-        resuming = true;
-        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
-      });
+      if (inFlight) { say(form.getAttribute("data-wait-text") || ""); }
+      return inFlight;
     });
   });
 
-  // A live count of characters where a limit applies. Nothing is ever cut: the server
-  // says so next to the field and keeps every character typed.
-  document.querySelectorAll("[data-maxchars]").forEach(function (field) {
-    var counter = document.getElementById(field.id + "-count");
-    if (!counter) { return; }
-    var most = parseInt(field.getAttribute("data-maxchars"), 10);
-    counter.hidden = false;
-    function update() {
-      var n = Array.from(field.value).length;
-      var over = n - most;
-      counter.textContent = over > 0
-        ? counter.getAttribute("data-over-text").replace("{over}", String(over))
-        : counter.getAttribute("data-count-text").replace("{n}", String(n));
-      counter.classList.toggle("field-error", over > 0);
-    }
-    field.addEventListener("input", update);
-    update();
+  // The body map: a tap on a drawn place ticks its labelled box (the boxes are the form,
+  // for the keyboard, a screen reader and a page without JavaScript). The drawing shades
+  // what is ticked and a line of words names it, however it was ticked.
+  document.querySelectorAll("[data-body-map]").forEach(function (map) {
+    var drawing = map.querySelector("[data-touch-map]");
+    var list = map.querySelector("[data-area-list]");
+    var named = map.querySelector(".map-named");
+    if (!drawing || !named) { return; }
+    var boxes = Array.prototype.slice.call(map.querySelectorAll("input[type=checkbox]"));
+    var boxFor = function (key) {
+      return boxes.filter(function (box) { return box.value === key; })[0] || null;
+    };
+    var labelOf = function (box) {
+      var label = map.querySelector('label[for="' + box.id + '"]');
+      return label ? label.textContent.trim() : box.value;
+    };
+    var update = function (announce) {
+      var ticked = boxes.filter(function (box) { return box.checked; });
+      drawing.querySelectorAll("[data-area]").forEach(function (shape) {
+        var box = boxFor(shape.getAttribute("data-area"));
+        shape.classList.toggle("is-ticked", Boolean(box && box.checked));
+      });
+      if (!announce) { return; }
+      named.textContent = ticked.length
+        ? named.getAttribute("data-some").replace("{places}", ticked.map(labelOf).join(", "))
+        : named.getAttribute("data-none");
+    };
+    drawing.hidden = false;
+    if (list) { list.open = false; }
+    drawing.addEventListener("click", function (event) {
+      var shape = event.target.closest ? event.target.closest("[data-area]") : null;
+      var box = shape && boxFor(shape.getAttribute("data-area"));
+      if (!box) { return; }
+      box.checked = !box.checked;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+    map.addEventListener("change", function () { update(true); });
+    update(false);
   });
 
   // Copy the private link; print the answers.

@@ -73,3 +73,19 @@ def console_errors(page):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     return errors
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test prints where its page was and what it said, so a failure
+    seen only in CI can be read from CI's output."""
+    outcome = yield
+    report = outcome.get_result()
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or page is None:
+        return
+    try:
+        words = page.locator("body").inner_text(timeout=2000)
+    except Exception as exc:  # noqa: BLE001 - a closed or crashed page says so instead
+        words = f"(the page could not be read: {exc})"
+    report.sections.append(("the page when it failed", f"{page.url}\n{words[:4000]}"))

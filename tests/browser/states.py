@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from scripts.screenshots import go_on
 from services.demo import DEMO_SLUG
 
 
 def _save(page, name="Save and continue"):
-    page.get_by_role("button", name=name, exact=True).first.click()
-    page.wait_for_load_state()
+    go_on(page, name)
 
 
 def patient_states(page, base: str, visit, dob=None, token=None) -> None:
@@ -40,8 +40,7 @@ def patient_states(page, base: str, visit, dob=None, token=None) -> None:
         "My lower back hurts most days.")
     _save(page)
 
-    visit("questions")
-    page.locator("details.topic summary").first.click()
+    visit("questions")  # the first topic stands open
     page.locator("details.topic input[type=checkbox]").first.check()
     _save(page)
     visit("my-questions")
@@ -49,7 +48,8 @@ def patient_states(page, base: str, visit, dob=None, token=None) -> None:
     visit("my-questions-error", error=True)
     page.get_by_label("Your question").fill("Could poor sleep make the pain worse?")
     page.get_by_role("button", name="Add my question").click()
-    page.get_by_role("link", name="Edit").first.click()
+    with page.expect_navigation():  # "Edit" saves the list first, then opens the question
+        page.get_by_role("button", name="Edit").first.click()
     visit("question-edit")
     page.get_by_role("link", name="Cancel").click()
     page.locator("select.rank").first.select_option("1")
@@ -68,35 +68,38 @@ def patient_states(page, base: str, visit, dob=None, token=None) -> None:
     page.get_by_role("button", name="Save", exact=True).click()
     _save(page)
 
-    visit("medications")
-    page.get_by_role("link", name="Add a medicine").click()
-    visit("medication")
-    page.get_by_role("button", name="Save", exact=True).click()
+    visit("medications")  # an empty list: the add form, and a way on without one
+    page.get_by_label("Dose").fill("60 mg")  # a dose without its medicine's name
+    _save(page)
     visit("medication-error", error=True)
     page.get_by_label("Name of the medicine").fill("Duloxetine")
-    page.get_by_role("button", name="Save", exact=True).click()
+    _save(page, "Save and add another")
+    visit("medication")  # the add form of a list that holds one
+    page.get_by_role("link", name="Cancel").click()
     visit("medications-one")
+    page.get_by_role("link", name="Change").first.click()
+    visit("medication-edit")
+    page.get_by_role("link", name="Cancel").click()
     _save(page)
 
-    visit("treatments")
-    page.get_by_role("link", name="Add a treatment").click()
-    visit("treatment")
-    page.get_by_role("button", name="Save", exact=True).click()
+    visit("treatments")  # an empty list: the add form
+    page.get_by_label("It helped").check()  # how much it helped, but not what it was
+    _save(page)
     visit("treatment-error", error=True)
     page.get_by_label("What did you try?").select_option("physical_therapy")
-    page.get_by_label("It helped").check()
-    page.get_by_role("button", name="Save", exact=True).click()
-    _save(page)
+    _save(page)  # saved, and on to the log
 
-    visit("log")
-    page.get_by_role("link", name="Add an entry").click()
-    visit("entry")
+    visit("log")  # an empty log: the first entry's form
+    page.locator("#entry-more > summary").click()  # the time is folded with the detail
     page.get_by_label("When was this?").fill("")
-    page.get_by_role("button", name="Save this entry").click()
+    _save(page, "Save this entry")
     visit("entry-error", error=True)
     page.get_by_label("When was this?").fill(datetime.now().strftime("%Y-%m-%dT%H:%M"))
     page.locator("#pain-6").check()
-    page.get_by_role("button", name="Save this entry").click()
+    page.locator('.touch-map [data-area="lower_back"]').click()
+    _save(page, "Save and add another")
+    visit("entry-prefilled")  # the places fold to one line that names them
+    page.get_by_role("link", name="Cancel").click()
     visit("log-one")
     _save(page)
 
@@ -104,8 +107,6 @@ def patient_states(page, base: str, visit, dob=None, token=None) -> None:
     _save(page)
     visit("check-error", error=True)
     for name in ("fatigue", "unrefreshed", "cognitive"):
-        page.locator(f"#{name}-1").check()
-    for name in ("headaches", "lower_abdomen", "depression"):
         page.locator(f"#{name}-1").check()
     page.locator("#three_months-0").check()
     _save(page)

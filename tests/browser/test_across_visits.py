@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from extensions import db
 from models import Medication, Packet, PacketQuestion, SymptomEntry, TreatmentTried
+from scripts.screenshots import go_on
 from tests.browser.conftest import PHONE
 from tests.browser.test_staff_flows import log_in, shoot
 from tests.factories import (
@@ -119,11 +120,11 @@ def test_a_returning_patient_across_three_visits(page, browser, live_server, con
     phone.goto(f"{live_server}/p/visit")
     phone.get_by_label("The main reason for your visit, in your own words").fill(
         "Follow-up for back pain")
-    phone.get_by_role("button", name="Save and continue").click()
+    go_on(phone, "Save and continue")  # it may wait for the page's own save
     phone.goto(f"{live_server}/p/safety")
     for radio in phone.locator("input[type=radio][value=no]").all():
         radio.check()
-    phone.get_by_role("button", name="Save and continue").click()
+    go_on(phone, "Save and continue")
     phone.goto(f"{live_server}/p/review")
     phone.get_by_role("button", name="Send my answers").click()
     expect(phone.get_by_role("heading", name="Thank you. Your answers were sent.")).to_be_visible()

@@ -24,6 +24,9 @@ from services.demo import seed_demo
 from tests.browser.states import patient_states, staff_states
 from tests.conftest import missing
 
+#: What the pages are made of: the same on any database (CI's PostgreSQL pass leaves it out).
+pytestmark = [pytest.mark.any_database, pytest.mark.slow]
+
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -31,7 +31,7 @@ def test_a_patient_on_a_phone_fills_every_step_and_sends(page, live_server, cons
 
     walk(page, live_server, shot)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your answers were sent")
-    assert len(seen) == 11 and console_errors == []
+    assert len(seen) == 14 and console_errors == []
     packet = db.session.scalar(db.select(Packet))
     assert packet.status == "submitted" and packet.medications[0].name == "Duloxetine"
     assert len(packet.symptom_entries) == 1 and packet.symptom_entries[0].pain == 6
@@ -52,7 +52,7 @@ def test_an_invited_patient_checks_the_birth_date_and_sees_the_visit(page, live_
     expect(page.get_by_text("Robert Nguyen")).to_be_visible()
 
 
-def test_resume_after_closing_the_browser_restores_what_was_saved(browser, live_server):
+def test_R1_resume_after_closing_the_browser_restores_what_was_saved(browser, live_server):
     make_clinic("demo", "Riverside Clinic", open_start=True)
     first = browser.new_context(viewport={"width": 360, "height": 780})
     page = first.new_page()
@@ -77,6 +77,39 @@ def test_resume_after_closing_the_browser_restores_what_was_saved(browser, live_
         "Half of what I wanted to say")
     assert page.evaluate("window.localStorage.length + window.sessionStorage.length") == 0
     again.close()
+
+
+def test_nothing_to_list_goes_on_in_one_press_each_without_javascript(browser, live_server):
+    """No medicines, no treatments, nothing logged yet: each empty list's page is its add
+    form, and one press below it (reached by keyboard) goes on without adding one."""
+    make_clinic("demo", "Riverside Clinic", open_start=True)
+    context = browser.new_context(viewport={"width": 360, "height": 780},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server}/c/demo")
+    page.get_by_role("button", name="Start").click()
+    page.goto(f"{live_server}/p/medications")
+    for label, heading, then in [
+            ("I don't take any medicines: continue", "Medicines", "Treatments tried"),
+            ("I haven't tried any treatments: continue", "Treatments tried", "Symptom log"),
+            ("Continue without an entry", "Symptom log", "Body and symptom check")]:
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.locator("form.none-form").get_by_role("button")).to_have_text(label)
+        button = page.get_by_role("button", name=label)
+        for _ in range(80):  # Tab to it, as a keyboard user does
+            if button.evaluate("el => el === document.activeElement"):
+                break
+            page.keyboard.press("Tab")
+        else:
+            raise AssertionError(f"Tab never reached {label!r}")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        expect(page.get_by_role("heading", level=1)).to_have_text(then)
+    context.close()
+    packet = db.session.scalar(db.select(Packet))
+    db.session.refresh(packet)
+    assert {"medications", "treatments", "log"} <= set(packet.steps_saved)
+    assert packet.medications == [] and packet.treatments == [] and packet.symptom_entries == []
 
 
 def _to_safety(page, live_server):

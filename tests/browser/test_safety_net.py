@@ -8,6 +8,8 @@ review page and the "Sent" page.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -77,6 +79,32 @@ def test_js_an_emergency_yes_is_stored_before_the_page_says_saved(page, live_ser
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", name="Review and send", level=1)).to_be_visible()
     assert_calls(page.locator("#get-help-now"))
+    assert console_errors == []
+
+
+def test_js_no_to_all_in_a_part_never_changes_a_yes(page, live_server, console_errors):
+    """Each part's "no to all" answers only what is still open, in sight: the emergency
+    "yes" given first stays, its message stays, and it is what the server keeps."""
+    start(page, live_server)
+    page.locator("#q_bladder-0").check()
+    box = page.locator("#get-help-now")
+    expect(box.locator(".help-status")).to_have_text("Your answer is saved. The clinic will see it.")
+    parts = page.locator("[data-safety-part]")
+    expect(parts).to_have_count(3)
+    parts.first.get_by_role("button", name="No to all the questions in this part").click()
+    emergency = [q.key for q in SAFETY_QUESTIONS if q.level == FLAG_EMERGENCY]
+    for key in emergency:
+        expect(page.locator(f"#q_{key}-{0 if key == 'bladder' else 1}")).to_be_checked()
+    later = [q.key for q in SAFETY_QUESTIONS if q.level != FLAG_EMERGENCY]
+    assert later and not any(page.locator(f"#q_{key}-1").is_checked() for key in later)
+    expect(box).to_be_visible()
+    for n in (1, 2):
+        parts.nth(n).get_by_role("button", name="No to all the questions in this part").click()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Review and send", level=1)).to_be_visible()
+    expect(page.locator("#get-help-now")).to_be_visible()
+    assert _answer("bladder") is True and _packet().flag_level == FLAG_EMERGENCY
+    assert all(_answer(q.key) is False for q in SAFETY_QUESTIONS if q.key != "bladder")
     assert console_errors == []
 
 
@@ -226,4 +254,86 @@ def test_an_emergency_in_a_draft_never_sent_is_first_on_receptions_page(browser,
     expect(desk.get_by_text("Safety call closed")).to_be_visible()
     expect(desk.locator("#safety-calls")).to_contain_text("No safety calls waiting.")
     expect(desk.locator(".nav-calls")).to_have_text("0 safety calls")
+    staff.close()
+
+
+def test_numbness_logged_in_a_draft_says_contact_the_clinic_today_at_once(page, live_server):
+    start(page, live_server)
+    page.goto(f"{live_server}/p/log/new")
+    page.locator("#pain-4").click()
+    page.locator("details.more-detail > summary").click()
+    page.get_by_label("Numbness or tingling").check()
+    page.get_by_role("button", name="Save this entry").click()
+    expect(page.get_by_role("heading", name="Symptom log", level=1)).to_be_visible()
+    box = page.locator("#help-today")
+    expect(box).to_be_visible()
+    expect(box.locator('a[href="tel:5550199"]')).to_be_visible()
+    assert _packet().flag_level == FLAG_URGENT
+
+
+def test_numbness_logged_in_the_diary_after_sending_reaches_a_person(browser, live_server):
+    """Promise 1 between visits: the packet was sent; days later the patient logs numbness
+    in the diary from the same link. They are told to contact the clinic today, on the
+    page they land on, and reception has a call to make, with its alert mail queued."""
+    from services.tokens import create_invitation
+    from tests.browser.test_staff_flows import log_in, shoot
+    from tests.factories import (
+        DEFAULT_PASSWORD,
+        make_appointment,
+        make_packet,
+        make_patient,
+        make_staff,
+    )
+
+    clinic = make_clinic("demo", "Riverside Clinic", require_totp=False, phone=PHONE_CLINIC,
+                         alert_emails="desk@riverside.example")
+    make_staff(clinic, "desk@riverside.example")
+    patient = make_patient(clinic, "Rosa Diaz", date(1971, 5, 6))
+    packet = make_packet(clinic, make_appointment(clinic, patient=patient, days_ahead=5),
+                         status="submitted", reason="Back pain")
+    link, token = create_invitation(packet.appointment, 30)
+    link.packet_id = packet.id
+    db.session.commit()
+    assert _packet().flag_level == 0
+
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    phone = context.new_page()
+    phone.goto(f"{live_server}/v/{token}")
+    phone.get_by_label("Your date of birth").fill("1971-05-06")
+    phone.get_by_role("button", name="Continue").click()
+    phone.get_by_role("link", name="Keep my diary until the next visit").click()
+    expect(phone.get_by_role("heading", name="My diary")).to_be_visible()
+    expect(phone.locator("#help-today")).to_have_count(0)  # nothing to do yet
+    phone.get_by_role("link", name="Add an entry").click()
+    phone.locator("#pain-5").click()
+    phone.locator("details.more-detail > summary").click()
+    phone.get_by_label("Numbness or tingling").check()
+    phone.get_by_role("button", name="Save this entry").click()
+    expect(phone.get_by_role("heading", name="My diary")).to_be_visible()
+    box = phone.locator("#help-today")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("Contact the clinic today")
+    expect(box.locator('a[href="tel:5550199"]')).to_be_visible()
+    shoot(phone, "diary-contact-today")
+    phone.get_by_label("A phone number the clinic can call you on today").fill("555-0142")
+    phone.get_by_role("button", name="Save my number").click()
+    expect(phone.get_by_text("The clinic will call 555-0142")).to_be_visible()
+    expect(phone.get_by_role("heading", name="My diary")).to_be_visible()
+    context.close()
+
+    sent = _packet()
+    assert sent.status == "submitted" and sent.flag_level == FLAG_URGENT
+    from models import OutboxMessage, SafetyCall
+    call = db.session.scalar(db.select(SafetyCall))
+    assert (call.flag_key, call.status) == ("new_numbness", "open")
+    assert db.session.scalar(db.select(OutboxMessage).filter_by(cause_type="safety_call",
+                                                                 cause_id=call.id))
+
+    staff = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = staff.new_page()
+    log_in(desk, live_server, "desk@riverside.example", DEFAULT_PASSWORD)
+    calls = desk.locator("#safety-calls")
+    expect(calls).to_contain_text("Rosa Diaz")
+    expect(calls).to_contain_text("numbness", ignore_case=True)
+    expect(calls.locator('a[href="tel:5550142"]')).to_be_visible()
     staff.close()

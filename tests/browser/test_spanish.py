@@ -53,7 +53,7 @@ def test_a_patient_goes_through_every_step_in_spanish(page, live_server, console
     walk(page, live_server, shot, "es")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         es("Thank you. Your answers were sent."))
-    assert len(seen) == 11 and console_errors == []
+    assert len(seen) == 14 and console_errors == []
     packet = db.session.scalar(db.select(Packet))
     assert packet.status == "submitted" and packet.language == "es"
     # The patient's own copy of the summary is in Spanish too.

@@ -1,7 +1,7 @@
 """Mail tests on real parts: an SMTP server on loopback (aiosmtpd), Redis, a worker process.
 
-Every mail the SMTP server receives in any test is kept in RECEIVED, and the last test of
-the run scans them all for health data (tests/mail/test_zz_sentinel.py).
+Every mail the SMTP server receives in any test is scanned for health data when the test
+ends (the `smtp` fixture; SECURITY.md P8), whatever the test itself checked.
 """
 
 from __future__ import annotations
@@ -19,17 +19,15 @@ from email.parser import BytesParser
 import pytest
 import redis
 from aiosmtpd.controller import Controller
-from sqlalchemy import text
 
 from config import TestConfig
 from extensions import db
-from tests.conftest import missing
+from tests.conftest import empty_every_table, missing
+from tests.mail.helpers import scan
 from tests.servers import ROOT, free_port
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "test-mail-" + "s" * 40
-#: Every message received by any SMTP fixture in this run, for the sentinel scan.
-RECEIVED: list[bytes] = []
 
 
 class Mailbox:
@@ -52,7 +50,6 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        RECEIVED.append(envelope.content)
         parsed = BytesParser(policy=policy.default).parsebytes(envelope.content)
         with self.lock:
             self.messages.append(parsed)
@@ -96,6 +93,10 @@ def smtp():
     server.start()
     yield server
     server.stop()
+    with server.mailbox.lock:
+        received = list(server.mailbox.messages)
+    if received:
+        scan(received)  # P8: no mail of any test carries health data
 
 
 @pytest.fixture
@@ -144,9 +145,7 @@ def mail_app(tmp_path, _shared_postgres, smtp, request):
         yield app
         db.session.remove()
         if _shared_postgres is not None:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            empty_every_table()
         db.engine.dispose()
 
 

@@ -50,7 +50,7 @@ def _received_ids(smtp) -> Counter:
 
 
 @pytest.mark.slow
-def test_mail_server_down_then_up_sends_each_due_message_exactly_once(mail_app, smtp,
+def test_R9_mail_server_down_then_up_sends_each_due_message_exactly_once(mail_app, smtp,
                                                                       redis_queue, worker):
     clinic = make_clinic("riverside", "Riverside Clinic")
     _, packet = health_packet(clinic)
@@ -74,7 +74,7 @@ def test_mail_server_down_then_up_sends_each_due_message_exactly_once(mail_app, 
 
 
 @pytest.mark.slow
-def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(mail_app, smtp, redis_queue,
+def test_R9_a_worker_killed_mid_batch_loses_and_doubles_nothing(mail_app, smtp, redis_queue,
                                                              worker):
     clinic = make_clinic("riverside", "Riverside Clinic")
     _, packet = health_packet(clinic)

@@ -7,6 +7,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from flask import g
 
 from extensions import db
@@ -30,7 +31,7 @@ def _enter_with_dob(client, path: str):
                                          "date_of_birth": DOB.isoformat()})
 
 
-def test_a_patient_asks_for_the_link_and_it_arrives_working(mail_app, smtp, redis_queue,
+def test_P8_a_patient_asks_for_the_link_and_it_arrives_working(mail_app, smtp, redis_queue,
                                                             worker):
     clinic = make_clinic("riverside", "Riverside Clinic", open_start=True)
     client = mail_app.test_client()
@@ -133,7 +134,7 @@ def test_the_reminder_before_the_visit_goes_once_and_never_after_sending(mail_ap
     scan(smtp.mailbox.messages)
 
 
-def test_the_daily_reminder_keeps_the_hour_and_stops_after_one_click(mail_app, smtp):
+def test_P8_the_daily_reminder_keeps_the_hour_and_stops_after_one_click(mail_app, smtp):
     clinic = make_clinic("riverside", "Riverside Clinic", timezone="America/Los_Angeles")
     _, packet = health_packet(clinic, days_ahead=5, contact_email="day@example.org",
                               daily_reminder_hour=18)
@@ -200,3 +201,21 @@ def test_mail_is_in_the_packet_language(mail_app, smtp):
     assert "Primero le pediremos su fecha de nacimiento." in text
     assert '<html lang="es">' in html
     scan([mail])
+
+
+@pytest.mark.parametrize("where", ["subject", "text", "html"])
+def test_P8_the_mail_scan_finds_health_data_in_any_part(where):
+    """The scan every mail test's mail goes through (the `smtp` fixture) can fail."""
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["Subject"] = "Your visit" + (" SENTINELREASON" if where == "subject" else "")
+    message.set_content("Your link" + (" SENTINELMEDICINE" if where == "text" else ""))
+    message.add_alternative("<p>Your link" + (" Dr. Sentineldoctor" if where == "html" else "")
+                            + "</p>", subtype="html")
+    with pytest.raises(AssertionError):
+        scan([message])
+    clean = EmailMessage()
+    clean["Subject"] = "Your visit"
+    clean.set_content("Your link")
+    scan([clean])

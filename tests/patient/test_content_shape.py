@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from blueprints.patient.common import STEPS
 from blueprints.patient.forms import AREA_GROUPS
+from blueprints.patient.steps import STEPS
 from content.body import AREA_KEYS
 from models import PACKET_STEPS
 

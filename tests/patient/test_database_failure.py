@@ -26,7 +26,7 @@ class FailingCommits:
         raise sa.exc.OperationalError("COMMIT", {}, Exception("server closed the connection"))
 
 
-def test_a_failed_save_shows_try_again_with_the_typed_input(client, started):
+def test_R4_a_failed_save_shows_try_again_with_the_typed_input(client, started):
     with FailingCommits():
         response = post_form(client, "/p/medications/add",
                              {"name": "Duloxetine 60mg", "dose": "60 mg"})

@@ -58,7 +58,7 @@ def test_logging_goes_on_after_sending_and_counts_toward_the_next_visit(
     assert "My diary" in page and "Pain 7 of 10" in page
     # Starts from the last entry's answers.
     form = client.get("/p/diary/new").get_data(as_text=True)
-    assert "We filled this in from your last entry" in form
+    assert "Filled in from your last entry" in form
     when = at(FIRST_VISIT + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
     response = post_form(client, "/p/diary/new", {"recorded_at": when, **ENTRY})
     assert response.status_code == 303
@@ -69,6 +69,46 @@ def test_logging_goes_on_after_sending_and_counts_toward_the_next_visit(
     assert db.session.get(Packet, first.id).status == "submitted"
     assert [e.id for e in diary.entries(db.session.get(Packet, second.id))] == [new.id]
     assert len(diary.entries(db.session.get(Packet, first.id))) == 5
+
+
+def test_after_sending_save_and_add_another_starts_a_new_entry_from_it(client, two_visits):
+    _patient, first, _second = two_visits
+    enter(client, first)
+    when = at(FIRST_VISIT + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = post_form(client, "/p/diary/new", {"recorded_at": when, **ENTRY, "pain": "8",
+                                                   "nav": "another"})
+    assert response.status_code == 303 and response.location.endswith("/p/diary/new")
+    form = client.get("/p/diary/new").get_data(as_text=True)
+    assert "Filled in from your last entry" in form and '<input checked id="pain-8"' in form
+    response = post_form(client, "/p/diary/new", {"recorded_at": when, **ENTRY,
+                                                   "nav": "diary"})
+    assert response.status_code == 303 and response.location.endswith("/p/diary")
+    # A warning sign: its message on the diary comes before a new entry.
+    response = post_form(client, "/p/diary/new", {"recorded_at": when, **ENTRY,
+                                                   "numbness": "y", "nav": "another"})
+    assert response.status_code == 303 and response.location.endswith("/p/diary")
+    assert "Contact the clinic today" in client.get("/p/diary").get_data(as_text=True)
+
+
+def test_a_sign_logged_between_visits_is_in_the_next_visits_red_flags(client, two_visits):
+    """Numbness logged from the sent packet's link after its visit opens its call on that
+    packet at once; the next visit's summary, whose log holds the entry, lists the sign
+    among its red flags and as new since the last visit."""
+    from models import SafetyCall
+
+    _patient, first, second = two_visits
+    enter(client, first)
+    when = at(FIRST_VISIT + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    assert post_form(client, "/p/diary/new", {"recorded_at": when, **ENTRY,
+                                              "numbness": "y"}).status_code == 303
+    db.session.expire_all()
+    assert [c.packet_id for c in db.session.scalars(db.select(SafetyCall))] == [first.id]
+    two = build_summary(db.session.get(Packet, second.id), audience="staff")
+    assert [(f.source, f.level_name) for f in two.flags] == [("log:numbness", "urgent")]
+    assert two.since is not None and two.flags[0].label in two.since.new_flags
+    # The first visit's summary covers its own part: entries up to its visit day.
+    one = build_summary(db.session.get(Packet, first.id), audience="staff")
+    assert one.flags == [] and one.stats.entries == 5
 
 
 def test_each_summary_covers_the_entries_since_the_previous_visit(two_visits):
@@ -145,7 +185,9 @@ def test_a_self_started_patient_never_sees_another_records_diary(client, clinic,
     post_form(client, "/p/visit", {"patient_name": "Ana Ortiz", "date_of_birth": "1966-02-02",
                                    "reason": "Back pain"})
     page = client.get("/p/log").get_data(as_text=True)
-    assert "Symptom log" in page and "No entries yet." in page
+    # An empty log: its page is the first entry's form, started from nothing of theirs.
+    assert "Symptom log" in page and "Continue without an entry" in page
+    assert "Filled in from your last entry" not in page
     assert db.session.get(Packet, packet.id).patient_id != patient.id
 
 

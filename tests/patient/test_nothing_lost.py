@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 import subprocess
 from datetime import datetime, timedelta
@@ -243,3 +244,43 @@ def test_a_late_tab_is_told_when_it_was_sent_and_gets_its_words_back(client, sta
     assert packet.closing_words == "Words from the first tab" and packet.status == "submitted"
 
 
+
+
+
+def test_new_back_pain_said_alone_reaches_the_doctor(client, started, staff_client):
+    """"Started in the last 6 weeks" raises no sign alone; the doctor still reads it."""
+    post_form(client, "/p/visit", {"date_of_birth": "1975-02-03", "reason": "Back pain"})
+    post_form(client, "/p/safety", {**ALL_NO, "q_pain_new": "yes"})
+    assert post_form(client, "/p/review", {}).headers["Location"] == "/p/done"
+    html, pdf, _csv = staff_views(staff_client, started.id)
+    line = "Also from the safety check: Back pain that started in the last 6 weeks"
+    assert line in " ".join(strip_tags(html).split())
+    assert line in pdf
+    own = page(client.get("/p/summary"))
+    assert "Your visit summary" in own or "In your own words" in own
+    assert line in " ".join(strip_tags(own).split())
+
+
+def test_new_back_pain_with_its_sign_is_quoted_once_not_listed_again(client, started,
+                                                                     staff_client):
+    post_form(client, "/p/visit", {"date_of_birth": "1975-02-03", "reason": "Back pain"})
+    post_form(client, "/p/safety", {**ALL_NO, "q_pain_new": "yes", "q_cancer_ever": "yes"})
+    assert post_form(client, "/p/review", {}).headers["Location"] == "/p/done"
+    html, pdf, _csv = staff_views(staff_client, started.id)
+    assert "History of cancer with new back pain" in html
+    assert "Did this back pain start in the last 6 weeks?" in html  # in the evidence
+    assert "Also from the safety check" not in html and "Also from the safety check" not in pdf
+
+
+def strip_tags(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_patients_own_spacing_survives_the_compacted_pages(client, started, staff_client):
+    """Templates lose their indentation when compiled; a patient's words keep theirs."""
+    typed = "Two things:\n    1. my back\n\n\n    2. my sleep"
+    post_form(client, "/p/visit", {"date_of_birth": "1975-02-03", "reason": typed})
+    stored = refreshed(started.id).reason
+    assert stored.startswith("Two things:") and "    1. my back" in stored
+    review = page(client.get("/p/review"))
+    assert "Review" in review and stored.replace("\r\n", "\n") in review.replace("\r\n", "\n")

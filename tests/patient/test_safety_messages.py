@@ -134,7 +134,7 @@ def test_the_urgent_message_gives_todays_hours(client, clinic, started):
 
 
 def test_the_immediate_save_answers_in_json_only_once_stored(client, started):
-    """static/js/patient.js sends a "yes" at once with X-Autosave; the reply says saved."""
+    """static/js/safety.js sends a "yes" at once with X-Autosave; the reply says saved."""
     g.pop("csrf_token", None)
     fields = hidden_fields(page(client.get("/p/safety")))
     response = client.post("/p/safety", data={**fields, "q_bladder": "yes"},
@@ -161,11 +161,22 @@ def test_a_yes_from_a_stale_window_is_kept_and_the_rest_waits(client, started):
 # The number the clinic can call today -------------------------------------------------
 
 
-def test_about_the_visit_keeps_the_phone_number_as_typed(client, started):
+@pytest.mark.parametrize("typed", ["(555) 010-2000 ext 4", "555-010-2000 x12",
+                                   "+1 555 010 2000 ext. 123"])
+def test_about_the_visit_keeps_the_phone_number_as_typed(client, started, typed):
     r = post_form(client, "/p/visit", {"date_of_birth": "1970-01-02",
-                                       "contact_phone": " (555) 010-2000 ext 4 "})
+                                       "contact_phone": f" {typed} "})
     assert r.status_code == 303
-    assert refresh(started).contact_phone == "(555) 010-2000 ext 4"
+    assert refresh(started).contact_phone == typed
+
+
+def test_the_phone_error_says_only_an_extension_may_follow(client, started):
+    r = post_form(client, "/p/visit", {"date_of_birth": "1970-01-02",
+                                       "contact_phone": "555-010-2000 after 5pm"})
+    body = page(r)
+    assert r.status_code == 200 and 'id="contact_phone-error"' in body
+    assert "You can add an extension after it, like ext 12." in body
+    assert 'value="555-010-2000 after 5pm"' in body  # kept as typed
 
 
 @pytest.mark.parametrize("typed", ["call me", "12345", "555-0100; DROP", "+" + "1" * 25])

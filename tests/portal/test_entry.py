@@ -37,7 +37,7 @@ def test_start_page_says_what_it_is_and_offers_start(client, clinic):
     assert 'action="/c/riverside"' in page and "Your code" in page
 
 
-def test_start_makes_a_packet_and_shows_the_private_link_once(client, clinic):
+def test_P1_start_makes_a_packet_and_shows_the_private_link_once(client, clinic):
     token, code = start(client, clinic)
     link = db.session.scalar(db.select(PacketLink))
     assert link.kind == "resume" and link.token_hash == token_hash(token)
@@ -105,7 +105,7 @@ def test_a_wrong_code_gets_a_plain_message(client, clinic, typed):
     assert "field-error" in page and "<script>" not in page
 
 
-def test_invitation_trades_the_token_for_a_session_then_checks_the_birth_date(client, clinic):
+def test_P2_invitation_trades_the_token_for_a_session_then_checks_the_birth_date(client, clinic):
     appointment = make_appointment(clinic, patient_name="Sam Patient", date_of_birth=DOB,
                                    doctor="Dr. Shah")
     _link, token = create_invitation(appointment, 30)
@@ -131,7 +131,7 @@ def test_an_invitation_opened_twice_keeps_one_packet(app, clinic):
     assert db.session.scalar(db.select(db.func.count(Packet.id))) == 1
 
 
-def test_five_wrong_birth_dates_lock_the_link_even_for_the_right_date(client, clinic):
+def test_P3_five_wrong_birth_dates_lock_the_link_even_for_the_right_date(client, clinic):
     appointment = make_appointment(clinic, date_of_birth=DOB)
     link, token = create_invitation(appointment, 30)
     db.session.commit()
@@ -185,7 +185,7 @@ def _packet_with_link(clinic, **link_fields):
     ({"revoked_at": utcnow()}, 410, "replaced"),
     ({"locked_at": utcnow()}, 403, "locked"),
 ])
-def test_unusable_links_get_a_plain_page_without_health_data(client, clinic, fields, status,
+def test_P1_unusable_links_get_a_plain_page_without_health_data(client, clinic, fields, status,
                                                             words):
     token = _packet_with_link(clinic, **fields)
     if status is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from datetime import date, timedelta
+from html import escape as html_escape
 
 import pytest
 
@@ -13,6 +14,7 @@ from models import AuditEvent, Packet, StaffNote, utcnow
 from services import review
 from tests.auth.helpers import csrf_for, login
 from tests.factories import make_packet, make_staff
+from tests.helpers import csrf_from
 
 TODAY = date.today()
 
@@ -147,7 +149,23 @@ def test_bad_notes_are_field_errors_with_text_kept(logged_in, packet, body):
         assert body[:100] in html
 
 
-def test_extra_fields_change_nothing(logged_in, packet):
+def test_R10_a_note_over_the_limit_is_refused_with_a_word_and_kept_whole(logged_in, packet):
+    page = logged_in.get(f"/reception/packets/{packet.id}").get_data(as_text=True)
+    field = re.search(r"<textarea[^>]*name=\"body\"[^>]*>", page).group(0)
+    # No maxlength: a browser would cut a longer paste without a word. The counter says it.
+    assert "maxlength" not in field and 'data-maxchars="2000"' in field
+    assert 'id="body-count"' in page and "char-count.js" in page
+    body = "Called twice, no answer. " * 80 + "The end."  # 2008 characters
+    response = logged_in.post(f"/reception/packets/{packet.id}/notes",
+                              data={"csrf_token": csrf_from(page), "body": body})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Keep a note under 2000 characters" in html
+    assert html_escape(body) in html  # every character, the end too
+    assert db.session.scalar(db.select(db.func.count(StaffNote.id))) == 0
+
+
+def test_A5_extra_fields_change_nothing(logged_in, packet):
     token = csrf_for(logged_in, f"/reception/packets/{packet.id}")
     logged_in.post(f"/reception/packets/{packet.id}/notes", data={
         "csrf_token": token, "body": "ok", "status": "draft", "packet_id": "999",

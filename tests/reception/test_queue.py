@@ -90,6 +90,54 @@ def test_filters(logged_in, clinic):
     assert get(f"date_to={d}") == ["Ann Flagged"]
 
 
+def test_a_name_search_matches_the_start_of_any_word_of_the_name(logged_in, clinic):
+    submitted(clinic, "María Lopez-Ortiz", 1)
+    submitted(clinic, "Lopez Ann", 2)
+    submitted(clinic, "Dana Whitfield", 3)
+    get = lambda q: names(logged_in.get("/reception/?" + q).get_data(as_text=True))  # noqa: E731
+    assert get("") == ["María Lopez-Ortiz", "Lopez Ann", "Dana Whitfield"]  # rendered
+    assert get("name=lop") == ["María Lopez-Ortiz", "Lopez Ann"]
+    assert get("name=ANN+lopez") == ["Lopez Ann"]  # every word, in any order
+    assert get("name=MARÍA") == ["María Lopez-Ortiz"]
+    assert get("name=hitfield") == []  # inside a word is not a start
+
+
+def test_a_renamed_packet_is_found_by_its_new_name_only(logged_in, clinic):
+    packet = submitted(clinic, "Old Name", 1)
+    packet.patient_name = "Fresh Person"
+    db.session.commit()
+    get = lambda q: names(logged_in.get("/reception/?" + q).get_data(as_text=True))  # noqa: E731
+    assert get("name=fresh") == ["Fresh Person"]
+    assert get("name=old") == []
+    assert get("") == ["Fresh Person"]
+
+
+def test_a_common_name_reads_the_queue_order_and_gives_the_same_page(
+        logged_in, clinic, monkeypatch):
+    for i in range(6):
+        submitted(clinic, f"Sam Plain {i}", i, FLAG_URGENT if i % 2 else FLAG_NONE)
+    submitted(clinic, "Sam Other", 1)
+    get = lambda q: names(logged_in.get("/reception/?" + q).get_data(as_text=True))  # noqa: E731
+    few = get("name=plain+sam")  # under NAME_PROBE: read by id
+    monkeypatch.setattr(queue_service, "NAME_PROBE", 2)
+    assert get("name=plain+sam") == few  # over it: read in queue order
+    assert few == ["Sam Plain 1", "Sam Plain 3", "Sam Plain 5",
+                   "Sam Plain 0", "Sam Plain 2", "Sam Plain 4"]
+
+
+def test_the_doctor_list_holds_the_coming_weeks_doctors_of_this_clinic(clinic, other_clinic):
+    make_appointment(clinic, 3, doctor="dr. Zed")
+    make_appointment(clinic, 0, doctor="Dr. Amy")
+    make_appointment(clinic, 9, doctor="Dr. Amy")
+    make_appointment(clinic, 1, doctor="")
+    make_appointment(clinic, -1, doctor="Dr. Past")
+    make_appointment(clinic, queue_service.DOCTOR_WINDOW_DAYS + 1, doctor="Dr. Far")
+    make_appointment(other_clinic, 1, doctor="Dr. Theirs")
+    db.session.commit()
+    assert queue_service.doctors(clinic.id, TODAY) == ["Dr. Amy", "dr. Zed"]
+    assert queue_service.doctors(clinic.id, TODAY, limit=1) == ["Dr. Amy"]
+
+
 @pytest.mark.parametrize("query", [
     "date_from=2026-13-45", "date_from=2030-01-01&date_to=2020-01-01", "view=hacked",
     "name=" + "x" * 20_000, "doctor=<script>", "after=garbage", "after=9~9999-99-99~1",

@@ -88,7 +88,7 @@ def draft(clinic):
                        contact_phone="(555) 010-4444")
 
 
-def test_a_draft_never_sent_with_an_emergency_yes_is_first_on_reception_landing(
+def test_R8_a_draft_never_sent_with_an_emergency_yes_is_first_on_reception_landing(
         app, clinic, receptionist, draft):
     patient = patient_client(app, draft)
     patient_says(patient, {"q_bladder": "yes"})  # one answer, never sent
@@ -324,3 +324,13 @@ def test_the_call_link_dials_the_number_then_the_extension_not_one_long_number(
     assert "Ext Patient" in body and "555-123-4567 ext 12" in body
     assert 'href="tel:5551234567,12"' in body
     assert "tel:555123456712" not in body
+
+
+def test_a_call_for_a_patient_with_no_name_yet_still_says_who(app, clinic, receptionist):
+    nameless = make_packet(clinic, patient_name="", contact_phone="(555) 010-4444")
+    patient_says(patient_client(app, nameless), {"q_bladder": "yes"})
+    body = page(staff_client(app, receptionist).get("/reception/"))
+    assert "Safety calls to make" in body  # the list rendered
+    row = body[body.index('id="safety-calls"'):body.index('class="tabs"')]
+    assert "(no name yet)" in row
+    assert "Record the call<span class=\"visually-hidden\"> for (no name yet)</span>" in row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from zoneinfo import ZoneInfo
 
 import fhir.resources
 import pytest
@@ -170,11 +171,16 @@ def test_an_empty_draft_has_no_empty_arrays(app, clinic):
 
 
 def test_the_appointment_date_and_time_are_exported(app, clinic):
-    resource = response_for(make_full_packet(clinic, days=1))
+    packet = make_full_packet(clinic, days=1)
+    resource = response_for(packet)
     answers = {item["linkId"]: item["answer"][0] for _, item in walk(resource["item"])
                if "answer" in item}
-    assert answers["visit.date"] == {"valueDate": "2026-12-08"}
-    assert answers["visit.time"] == {"valueDateTime": "2026-12-08T10:00:00-05:00"}
+    # A week ahead at 10:00 in New York (tests.factories.make_appointment), whatever today is.
+    day = packet.appointment.scheduled_for.date().isoformat()
+    offset = ZoneInfo("America/New_York").utcoffset(packet.appointment.scheduled_for)
+    hours = int(offset.total_seconds() // 3600)
+    assert answers["visit.date"] == {"valueDate": day}
+    assert answers["visit.time"] == {"valueDateTime": f"{day}T10:00:00{hours:+03d}:00"}
 
 
 def test_log_times_carry_the_clinic_offset(app, clinic):
@@ -223,6 +229,7 @@ def test_the_schema_catches_what_fhir_forbids(r4_schema):
         assert schema_errors(r4_schema, {"resourceType": "QuestionnaireResponse", **bad})
 
 
+@pytest.mark.slow
 def test_demo_and_90_day_packets_match_the_official_r4_schema(app, clinic, r4_schema):
     from services.demo import seed_demo
 
