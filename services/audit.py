@@ -36,3 +36,11 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_patient_read(action: str, packet, ip: str | None = None) -> None:
+    """A patient's read of their own packet (summary, PDF, CSV), written at once: a read
+    has no other transaction to join."""
+    record(action, actor_type="patient", actor_label="patient", clinic_id=packet.clinic_id,
+           object_type="packet", object_id=packet.id, ip=ip)
+    db.session.commit()

@@ -11,6 +11,14 @@ in all, counted on the server. Rows are read and written on their own connection
 request's own transaction is never committed by accident. When the database does not
 answer, the request gets an empty session that is never saved (the error page then says
 the database is down; nothing here raises).
+
+A request holds one pooled connection at a time: the row is read before the view takes
+its own, and written after the view's has gone back to the pool. (Taking a second one
+while still holding the first let 15 concurrent requests hold the whole pool and wait for
+each other until the pool's timeout, which then looked like "the session store does not
+answer".) A row is written only when its contents changed, or to move `last_seen_at` on
+at most every TOUCH_EVERY, and that write is conditional, so many requests at once with
+one cookie do not queue up behind each other's write.
 """
 
 from __future__ import annotations
@@ -50,7 +58,8 @@ class ServerSession(CallbackDict, SessionMixin):
 
     def __init__(self, initial: dict | None = None, sid: str | None = None,
                  created_at: datetime | None = None, last_seen_at: datetime | None = None,
-                 store_down: bool = False, ended: str | None = None) -> None:
+                 store_down: bool = False, ended: str | None = None,
+                 stored: str | None = None) -> None:
         def on_update(self: ServerSession) -> None:
             self.modified = True
             self.accessed = True
@@ -60,6 +69,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.created_at = created_at
         self.last_seen_at = last_seen_at
         self.store_down = store_down
+        #: The row's data as read, so an unchanged session is not written back.
+        self.stored = stored
         #: Why the session from the cookie just ended (idle, expired), if it did.
         self.ended = ended
         #: Row ids (hashes) to delete when the session is saved: a regenerated one's old row.
@@ -123,7 +134,8 @@ class DatabaseSessionInterface(SessionInterface):
             values = self.serializer.loads(data) if data else {}
         except Exception:  # noqa: BLE001 - a row we cannot read is a session we do not have
             values = {}
-        return ServerSession(values, sid=sid, created_at=created_at, last_seen_at=last_seen_at)
+        return ServerSession(values, sid=sid, created_at=created_at, last_seen_at=last_seen_at,
+                             stored=data)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         if not isinstance(session, ServerSession) or session.store_down:
@@ -136,6 +148,7 @@ class DatabaseSessionInterface(SessionInterface):
             response.vary.add("Cookie")
         table = _table()
         at = now()
+        release_request_connection()
         try:
             with db.engine.begin() as conn:
                 if session.dropped:
@@ -153,12 +166,16 @@ class DatabaseSessionInterface(SessionInterface):
                     session.created_at = at
                     conn.execute(insert(table).values(
                         sid_hash=_hash(session.sid), data=data, created_at=at, last_seen_at=at))
-                elif session.modified:
+                elif session.modified and data != session.stored:
                     conn.execute(update(table).where(table.c.sid_hash == _hash(session.sid))
                                  .values(data=data, last_seen_at=at))
                 elif session.last_seen_at is None or at - session.last_seen_at > TOUCH_EVERY:
-                    conn.execute(update(table).where(table.c.sid_hash == _hash(session.sid))
-                                 .values(last_seen_at=at))
+                    # Only the first of many requests at once moves it on; the rest match
+                    # no row and write nothing.
+                    conn.execute(update(table).where(
+                        table.c.sid_hash == _hash(session.sid),
+                        table.c.last_seen_at < at - TOUCH_EVERY,
+                    ).values(last_seen_at=at))
                 else:
                     return
         except SQLAlchemyError:
@@ -168,6 +185,22 @@ class DatabaseSessionInterface(SessionInterface):
         expires = session.created_at + app.config["PATIENT_ABSOLUTE_TIMEOUT"]
         response.set_cookie(name, session.sid, expires=expires, httponly=httponly,
                             domain=domain, path=path, secure=secure, samesite=samesite)
+
+
+def release_request_connection() -> None:
+    """Give the request's own connection back to the pool before the session row is
+    written: the response is made, and what the view left uncommitted is rolled back at
+    teardown anyway. (On SQLite this also lets go of a write lock the session's own write
+    would otherwise wait for until the busy timeout.)"""
+    if not db.session.registry.has():
+        return
+    orm_session = db.session()
+    if not orm_session.in_transaction():
+        return
+    try:
+        orm_session.rollback()
+    except SQLAlchemyError:
+        log.warning("The request's database transaction could not be ended")
 
 
 def _aware(value: datetime) -> datetime:

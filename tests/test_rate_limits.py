@@ -43,3 +43,26 @@ def test_two_workers_share_their_counts_through_redis(tmp_path):
     # With per-process counting two workers would allow up to 12; shared, exactly 6 pass.
     assert codes.count(200) == 6
     assert codes.count(429) == 4
+
+
+def test_A6_limits_falling_back_to_each_worker_is_a_logged_warning(tmp_path):
+    """REDIS_URL names a real address where nothing listens: the limits still hold (in the
+    worker's memory), and the log says so once, as a structured warning without the
+    store's password."""
+    import json
+
+    from tests.servers import free_port
+
+    closed = free_port()  # bound, then closed again: a connection there is refused
+    log = tmp_path / "server.log"
+    env = _env(tmp_path, "4 per minute", REDIS_URL=f"redis://:s3cret-word@127.0.0.1:{closed}/0")
+    with gunicorn(env, workers=1, log=log) as base:
+        codes = [status_of(f"{base}/") for _ in range(6)]
+    assert codes == [200] * 4 + [429] * 2
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    warnings = [line for line in lines if line.get("event") == "rate_limits.per_worker"]
+    assert len(warnings) == 1, [line.get("message") for line in lines]
+    assert warnings[0]["level"] == "warning"
+    assert warnings[0]["store"] == f"127.0.0.1:{closed}"
+    assert "each worker" in warnings[0]["message"]
+    assert "s3cret-word" not in log.read_text()

@@ -29,7 +29,7 @@ def check_no_inline(html: str, path: str):
 
 
 @pytest.mark.parametrize("role", ["anonymous", "reception", "admin"])
-def test_every_get_route_has_the_headers_and_no_inline_code(app, world, role):  # noqa: F811
+def test_A2_every_get_route_has_the_headers_and_no_inline_code(app, world, role):  # noqa: F811
     client = client_as(app, role, world)
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
@@ -48,7 +48,7 @@ def test_every_get_route_has_the_headers_and_no_inline_code(app, world, role):  
     ("/admin/", "GET", 404),
     ("/reception/packets/99999999999999", "GET", 404),
 ])
-def test_error_pages_have_the_headers(app, client, world, path, method, status):  # noqa: F811
+def test_A2_error_pages_have_the_headers(app, client, world, path, method, status):  # noqa: F811
     login(client, world["reception"].email)
     response = client.open(path, method=method)
     assert response.status_code == status

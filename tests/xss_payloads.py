@@ -67,3 +67,14 @@ assert len(PAYLOADS) == 50
 def payload(i: int) -> str:
     """The i-th payload, cycling, for filling many fields with different ones."""
     return PAYLOADS[i % len(PAYLOADS)]
+
+#: What a spreadsheet would run if a cell started with it (the CSV must neutralise each).
+FORMULAS: tuple[str, ...] = (
+    "=HYPERLINK(\"http://example.com\",\"x\")",
+    "+1+1",
+    "-2+3",
+    "@SUM(1,1)",
+    ";=1+1",
+    "\t=1+1",
+    " =1+1",
+)

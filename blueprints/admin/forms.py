@@ -19,7 +19,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Length,
     NumberRange,
     Optional,
     Regexp,
@@ -27,7 +26,7 @@ from wtforms.validators import (
 )
 
 from blueprints.auth.forms import StaffForm
-from blueprints.fields import valid_email
+from blueprints.fields import CharLimit, valid_email
 from models import WEEKDAYS
 from services.opening_hours import is_time_zone
 
@@ -40,8 +39,8 @@ PHONE = Regexp(r"^[0-9+()\-. ]*$", message=_l("Use digits, spaces and + ( ) - . 
 
 class StaffInviteForm(StaffForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter their email.")),
-                                                Length(max=254)])
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+                                                CharLimit(max=254)])
+    name = StringField(_l("Name"), validators=[Optional(), CharLimit(max=120)])
     role = RadioField(_l("Role"), choices=ROLE_CHOICES, default="reception",
                       validators=[DataRequired(_l("Choose a role."))])
 
@@ -62,13 +61,13 @@ class MoveForm(StaffForm):
 
 class TopicForm(StaffForm):
     title = StringField(_l("Topic title"), validators=[DataRequired(_l("Enter a title.")),
-                                                       Length(max=120)])
-    blurb = StringField(_l("Short description"), validators=[Optional(), Length(max=300)])
-    title_es = StringField(_l("Topic title in Spanish"), validators=[Optional(), Length(max=120)],
+                                                       CharLimit(max=120)])
+    blurb = StringField(_l("Short description"), validators=[Optional(), CharLimit(max=300)])
+    title_es = StringField(_l("Topic title in Spanish"), validators=[Optional(), CharLimit(max=120)],
                            description=_l("Patients who read Spanish see the English until "
                                           "you add this."), render_kw={"lang": "es"})
     blurb_es = StringField(_l("Short description in Spanish"),
-                           validators=[Optional(), Length(max=300)], render_kw={"lang": "es"})
+                           validators=[Optional(), CharLimit(max=300)], render_kw={"lang": "es"})
 
 
 class QuestionForm(StaffForm):
@@ -78,26 +77,26 @@ class QuestionForm(StaffForm):
         _l("Question"),
         description=_l("Plain words, as a patient would ask it. Packets already made keep "
                        "the old wording."),
-        validators=[DataRequired(_l("Type the question.")), Length(max=300)],
+        validators=[DataRequired(_l("Type the question.")), CharLimit(max=300)],
         render_kw={"rows": 2},
     )
     text_es = TextAreaField(
         _l("Question in Spanish"),
         description=_l("Patients who read Spanish see the English until you add this."),
-        validators=[Optional(), Length(max=300)],
+        validators=[Optional(), CharLimit(max=300)],
         render_kw={"rows": 2, "lang": "es"},
     )
 
 
 class SettingsForm(StaffForm):
     name = StringField(_l("Clinic name"), validators=[DataRequired(_l("Enter the clinic's name.")),
-                                                      Length(max=120)])
+                                                      CharLimit(max=120)])
     phone = StringField(_l("Clinic phone number"), description=_l("Shown to patients."),
-                        validators=[Optional(), Length(max=40), PHONE])
+                        validators=[Optional(), CharLimit(max=40), PHONE])
     emergency_number = StringField(
         _l("Emergency number"),
         description=_l("Shown to patients with an emergency warning, for example 911."),
-        validators=[DataRequired(_l("Enter the emergency number.")), Length(max=20), PHONE],
+        validators=[DataRequired(_l("Enter the emergency number.")), CharLimit(max=20), PHONE],
     )
     require_totp = BooleanField(
         _l("Staff must use two-step login"),
@@ -118,14 +117,14 @@ class SettingsForm(StaffForm):
         _l("Alert addresses"),
         description=_l("One email a line. They get a mail when a safety call is waiting, and a "
                        "morning digest. The mails say only that something is waiting."),
-        validators=[Optional(), Length(max=2000)],
+        validators=[Optional(), CharLimit(max=2000)],
         render_kw={"rows": 3, "spellcheck": "false"},
     )
     reminder_days = StringField(
         _l("Remind patients this many days before the visit"),
         description=_l("Days, with commas, for example 3,1. Only while the packet is not sent. "
                        "Leave empty for no reminders."),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), CharLimit(max=40)],
         render_kw={"class": "short"},
     )
     digest_hour = IntegerField(
@@ -154,7 +153,7 @@ class SettingsForm(StaffForm):
         _l("Time zone"),
         description=_l("Its name in the time zone database, like America/New_York or "
                        "America/Chicago. Every time staff see is in this zone."),
-        validators=[DataRequired(_l("Enter the clinic's time zone.")), Length(max=64)],
+        validators=[DataRequired(_l("Enter the clinic's time zone.")), CharLimit(max=64)],
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"},
     )
 
@@ -231,7 +230,7 @@ class AuditFilterForm(StaffForm):
     person = SelectField(_l("Person"), coerce=int, default=0, validators=[Optional()])
     #: Any action name may be asked for (one not in the log yet simply matches nothing).
     action = SelectField(_l("Action"), default="", validate_choice=False,
-                         validators=[Optional(), Length(max=60)])
+                         validators=[Optional(), CharLimit(max=60)])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
-from blueprints.fields import PageForm
+from blueprints.fields import CharLimit, PageForm
 from services.passwords import MAX_LENGTH, password_problem
 
 #: Long enough for any real email or password; a longer one is refused without hashing it.
@@ -30,19 +30,19 @@ class StaffForm(PageForm):
 class LoginForm(StaffForm):
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(_l("Enter your email.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter your email.")), CharLimit(max=254)],
         render_kw={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(_l("Enter your password.")), Length(max=_LONG)],
+        validators=[DataRequired(_l("Enter your password.")), CharLimit(max=_LONG)],
         render_kw={"autocomplete": "current-password"},
     )
     #: Shown only while the account waits after many wrong tries (services/staff_auth.py).
     code = StringField(
         _l("6-digit code (only if asked)"),
         description=_l("Open your authenticator app and type the code it shows now."),
-        validators=[Length(max=20)],
+        validators=[CharLimit(max=20)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "short"},
     )
     show_code = False
@@ -52,7 +52,7 @@ class CodeForm(StaffForm):
     code = StringField(
         _l("6-digit code"),
         description=_l("Open your authenticator app and type the code it shows now."),
-        validators=[DataRequired(_l("Enter the 6-digit code.")), Length(max=20)],
+        validators=[DataRequired(_l("Enter the 6-digit code.")), CharLimit(max=20)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "class": "short"},
     )
 
@@ -89,6 +89,6 @@ class NewPasswordForm(StaffForm):
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(_l("Enter your current password.")), Length(max=_LONG)],
+        validators=[DataRequired(_l("Enter your current password.")), CharLimit(max=_LONG)],
         render_kw={"autocomplete": "current-password"},
     )

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from blueprints.fields import PageForm
+from blueprints.fields import CharLimit, PageForm
 from blueprints.patient.forms import DailyHourMixin, PlainTranslations
 
 
@@ -24,7 +24,7 @@ class CodeForm(PortalForm):
     code = StringField(
         _l("Your code"),
         validators=[InputRequired(_l("Please type your code.")),
-                    Length(max=40, message=_l("That is longer than a code. Please check it."))],
+                    CharLimit(40, message=_l("That is longer than a code. Please check it."))],
         description=_l("10 letters and numbers, like ABCDE-23456."),
     )
 
@@ -72,8 +72,4 @@ class ReminderSettingsForm(DailyHourMixin, PortalForm):
     )
     previsit = BooleanField(_l("Remind me a few days before my visit if I have not sent my "
                                "answers"))
-
-    @property
-    def hour(self) -> int | None:
-        return int(self.daily_hour.data) if self.daily_hour.data else None
 

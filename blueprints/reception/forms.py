@@ -19,14 +19,13 @@ from wtforms.validators import (
     DataRequired,
     Email,
     InputRequired,
-    Length,
     Optional,
     Regexp,
     ValidationError,
 )
 
 from blueprints.auth.forms import StaffForm
-from blueprints.fields import valid_email
+from blueprints.fields import CharLimit, valid_email
 from services import safety_calls
 from services.queue import VIEWS
 from services.review import NOTE_MAX
@@ -52,7 +51,7 @@ class QueueFilterForm(StaffForm):
         default="submitted",
         validators=[Optional()],
     )
-    name = StringField(_l("Patient name"), validators=[Optional(), Length(max=120)],
+    name = StringField(_l("Patient name"), validators=[Optional(), CharLimit(max=120)],
                        render_kw={"type": "search"})
     doctor = SelectField(_l("Doctor"), choices=[("", _l("Any doctor"))], default="",
                          validators=[Optional()])
@@ -76,7 +75,7 @@ class NoteForm(StaffForm):
         description=_l("Only clinic staff see notes. Notes can't be changed once added."),
         validators=[
             DataRequired(_l("Type the note first.")),
-            Length(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.", max=NOTE_MAX)),
+            CharLimit(max=NOTE_MAX, message=_l("Keep a note under %(max)d characters.", max=NOTE_MAX)),
         ],
         render_kw={"rows": 3},
     )
@@ -88,7 +87,7 @@ class PatientSearchForm(StaffForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Name or record number"), validators=[Length(max=120)],
+    q = StringField(_l("Name or record number"), validators=[CharLimit(max=120)],
                     render_kw={"type": "search", "autocomplete": "off"})
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
 
@@ -104,7 +103,7 @@ class ActionForm(StaffForm):
 class AppointmentForm(StaffForm):
     patient_name = StringField(
         _l("Patient's name"),
-        validators=[DataRequired(_l("Enter the patient's name.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the patient's name.")), CharLimit(max=120)],
         render_kw={"autocomplete": "off"},
     )
     date_of_birth = DateField(
@@ -119,19 +118,19 @@ class AppointmentForm(StaffForm):
     )
     doctor = StringField(
         _l("Doctor"),
-        validators=[DataRequired(_l("Enter the doctor's name.")), Length(max=120)],
+        validators=[DataRequired(_l("Enter the doctor's name.")), CharLimit(max=120)],
     )
     record_number = StringField(
         _l("Clinic record number"),
         description=_l("Finds the patient's earlier visits."),
-        validators=[Optional(), Length(max=40)],
+        validators=[Optional(), CharLimit(max=40)],
         render_kw={"autocomplete": "off"},
     )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)],
+    phone = StringField(_l("Phone"), validators=[Optional(), CharLimit(max=40)],
                         render_kw={"autocomplete": "off", "type": "tel"})
     email = StringField(
         _l("Email"),
-        validators=[Optional(), Length(max=254), Email(_l("Enter an email like name@example.com."))],
+        validators=[Optional(), CharLimit(max=254), Email(_l("Enter an email like name@example.com."))],
         render_kw={"autocomplete": "off", "type": "email"},
     )
     #: Which patient this visit is for: an id from the matches shown, or "new".
@@ -183,7 +182,7 @@ class SafetyCallForm(StaffForm):
         description=_l("What was said or done. Kept with the call; it can't be changed."),
         validators=[
             DataRequired(_l("Write a short note.")),
-            Length(max=safety_calls.NOTE_MAX, message=_l(
+            CharLimit(max=safety_calls.NOTE_MAX, message=_l(
                 "Keep a note under %(max)d characters.", max=safety_calls.NOTE_MAX)),
         ],
         render_kw={"rows": 2},
@@ -197,7 +196,7 @@ class EmailInvitationForm(StaffForm):
 
     email = StringField(
         _l("Patient's email"),
-        validators=[DataRequired(_l("Enter the patient's email.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter the patient's email.")), CharLimit(max=254)],
         render_kw={"type": "email", "autocomplete": "off", "spellcheck": "false"},
     )
 
