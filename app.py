@@ -7,11 +7,14 @@ database, so importing this module is always safe (gunicorn, the CLI, tests).
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, g, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.pool import Pool
 from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, Config, load_config
@@ -76,6 +79,31 @@ def register_extensions(app: Flask) -> None:
     app.config["MAIL_BACKEND"] = backend_for(app.config)
     mail.init_app(app)
     jobs.init_app(app)
+
+
+#: A pooled connection idle longer than this is tried ("SELECT 1") before a request gets
+#: it, and replaced if the server has gone away meanwhile (a restart, a failover, an idle
+#: timeout). Pinging every checkout (SQLAlchemy's pool_pre_ping) cost a round trip each
+#: time: three a request, since the session store takes its own connections.
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+@event.listens_for(Pool, "checkin")
+def _note_checkin(dbapi_connection: Any, connection_record: Any) -> None:
+    connection_record.info["idle_since"] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection: Any, connection_record: Any, proxy: Any) -> None:
+    idle_since = connection_record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+        return  # brand new, or used a moment ago
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except Exception as error:  # noqa: BLE001 - any driver's "connection is gone"
+        raise DisconnectionError("a pooled connection was gone; taking a new one") from error
 
 
 @event.listens_for(Engine, "connect")
@@ -147,6 +175,7 @@ def register_templates(app: Flask) -> None:
     from services.i18n import register as register_i18n
 
     register_filters(app)
+    app.jinja_env.add_extension("services.compact_html.CompactHTML")
     from services.public_url import public_url
 
     app.add_template_global(public_url, "public_url")
@@ -181,6 +210,9 @@ def register_logging(app: Flask) -> None:
     """
     from services import request_id
     from services.logfilter import REDACT
+    from services.logs import watch_rate_limit_store
+
+    watch_rate_limit_store()
 
     # One shared filter: loggers are process-wide, and addFilter skips one already there.
     for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):

@@ -82,7 +82,8 @@ class Config:
     SECRET_KEY: str | None = None
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Pooled connections are checked before use when they have been idle (app.py).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
     #: A 2 MiB body is refused with 413; no form here needs more than a few kB.
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -115,7 +116,9 @@ class Config:
     DOB_MAX_FAILURES = 5
 
     RATELIMIT_DEFAULT = "300 per minute"
-    RATELIMIT_HEADERS_ENABLED = True
+    #: No X-RateLimit-* headers: they cost two more Redis round trips on every request
+    #: (the window's count and its expiry), for no reader a browser has.
+    RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 

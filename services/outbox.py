@@ -124,7 +124,13 @@ def enqueue(
 
 @event.listens_for(Session, "after_commit")
 def _tell_the_queue(session: Session) -> None:
-    """After the rows are safely written, ask the job queue to send them now."""
+    """After the rows are safely written, ask the job queue to send them now.
+
+    SQLAlchemy also calls this when a SAVEPOINT is released (every `enqueue` makes one),
+    while the transaction around it is still open: a worker told then finds no row it can
+    see, and the message waits for the minute tick. Only the outermost commit tells."""
+    if session.in_nested_transaction():
+        return
     ids = session.info.pop(_NEW_IDS, None)
     if ids:
         from services import jobs
@@ -134,6 +140,10 @@ def _tell_the_queue(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _forget_new(session: Session) -> None:
+    """A rolled-back transaction wrote nothing to tell. A SAVEPOINT rolled back inside it
+    (a key two causes raced to, or a caller's own) leaves the messages written before it."""
+    if session.in_nested_transaction():
+        return
     session.info.pop(_NEW_IDS, None)
 
 

@@ -5,6 +5,10 @@ date come after the dated ones of their level. Each (level, dated/undated) pair 
 *segment* read straight off the `ix_packet_queue` index (clinic, status, flag_level,
 visit_date, id) in index order, so a page costs at most eight short index range scans
 whatever the page number: pagination is by keyset, never by OFFSET.
+
+A name search matches packets where every typed word starts a word of the patient's name
+("lop" finds "Maria Lopez"), read from the `packet_name_word` index: a rare name costs a
+few id lookups, a common one the usual short scans.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from extensions import db
 from models import (
@@ -24,6 +28,8 @@ from models import (
     Appointment,
     Packet,
     PacketLink,
+    PacketNameWord,
+    name_words,
 )
 
 PAGE_SIZE = 25
@@ -84,12 +90,53 @@ class Page:
     next_cursor: Cursor | None
 
 
-def _name_match(column, name: str):
-    return column.ilike(f"%{_escape_like(name)}%", escape="\\")
+#: Above every character: `word < prefix + MAX_CHAR` ends a prefix's index range.
+MAX_CHAR = "\U0010ffff"
+#: A name search first asks which packets have a word starting with a typed word (the
+#: longest first, at most NAME_PROBES of them); when one has at most NAME_PROBE, the page
+#: reads just those rows by id. More for every word means a common name, whose matches
+#: the queue's own index order finds within a few rows.
+NAME_PROBE = 200
+NAME_PROBES = 3
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _word_starts(word: str):
+    return and_(PacketNameWord.word >= word, PacketNameWord.word < word + MAX_CHAR)
+
+
+def _packet_name_match(words: list[str]):
+    """Every typed word starts a word of the packet's patient name (any order, any case)."""
+    return and_(*(
+        exists().where(PacketNameWord.packet_id == Packet.id, _word_starts(w)) for w in words
+    ))
+
+
+def _name_candidates(clinic_id: int, status: str, words: list[str]) -> list[int] | None:
+    """The ids of the packets the search can match, when there are few; None when many."""
+    for word in sorted(words, key=len, reverse=True)[:NAME_PROBES]:
+        ids = db.session.scalars(
+            select(PacketNameWord.packet_id)
+            .join(Packet, Packet.id == PacketNameWord.packet_id)
+            .where(_word_starts(word), Packet.clinic_id == clinic_id, Packet.status == status)
+            .limit(NAME_PROBE + 1)
+        ).all()
+        if len(ids) <= NAME_PROBE:
+            return ids
+    return None
+
+
+def _appointment_name_match(words: list[str]):
+    """The same rule for an appointment's name as booked (no word table: a short list)."""
+    name = func.lower(Appointment.patient_name)
+    return and_(*(
+        or_(name.like(f"{_escape_like(w)}%", escape="\\"),
+            name.like(f"% {_escape_like(w)}%", escape="\\"))
+        for w in words
+    ))
 
 
 def _packet_segments(filters: QueueFilters, today: date):
@@ -111,6 +158,10 @@ def packet_page(
     """One page of packets in queue order, starting after `after`."""
     rows: list[Packet] = []
     lower = filters.date_from or today
+    words = name_words(filters.name)
+    candidates = _name_candidates(clinic_id, filters.view, words) if words else None
+    if candidates == []:
+        return Page([], None)
     for segment, level, dated in _packet_segments(filters, today):
         if after is not None and segment < after.segment:
             continue
@@ -145,8 +196,10 @@ def packet_page(
             query = query.order_by(Packet.id)
         if filters.doctor:
             query = query.where(Packet.doctor == filters.doctor)
-        if filters.name:
-            query = query.where(_name_match(Packet.patient_name, filters.name))
+        if words:
+            query = query.where(_packet_name_match(words))
+        if candidates is not None:
+            query = query.where(Packet.id.in_(candidates))
         wanted = limit + 1 - len(rows)
         for packet in db.session.scalars(query.limit(wanted)).unique():
             rows.append((segment, packet))
@@ -186,8 +239,9 @@ def unopened_page(
         query = query.where(Appointment.scheduled_for <= end)
     if filters.doctor:
         query = query.where(Appointment.doctor == filters.doctor)
-    if filters.name:
-        query = query.where(_name_match(Appointment.patient_name, filters.name))
+    words = name_words(filters.name)
+    if words:
+        query = query.where(_appointment_name_match(words))
     if after is not None and isinstance(after.when, datetime):
         query = query.where(
             Appointment.scheduled_for >= after.when,
@@ -211,17 +265,40 @@ DOCTOR_WINDOW_DAYS = 60
 
 
 def doctors(clinic_id: int, today: date, limit: int = 200) -> list[str]:
-    """The doctors of the coming weeks' appointments, for the queue's filter."""
+    """The doctors of the coming weeks' appointments, for the queue's filter.
+
+    A skip scan of `ix_appointment_clinic_doctor`: one index seek finds the clinic's next
+    doctor after the last one, one more asks whether that doctor has an appointment in
+    the window. The cost follows the number of doctors the clinic ever booked, not the
+    number of appointments (a DISTINCT over the window read every appointment in it).
+    """
     start = datetime.combine(today, datetime.min.time())
-    names = db.session.scalars(
-        db.select(Appointment.doctor)
-        .where(
-            Appointment.clinic_id == clinic_id,
-            Appointment.scheduled_for >= start,
-            Appointment.scheduled_for < start + timedelta(days=DOCTOR_WINDOW_DAYS),
-            Appointment.doctor != "",
+    end = start + timedelta(days=DOCTOR_WINDOW_DAYS)
+
+    def after(previous):
+        later = aliased(Appointment)
+        return (
+            select(later.doctor)
+            .where(later.clinic_id == clinic_id, later.doctor > previous)
+            .order_by(later.doctor)
+            .limit(1)
+            .scalar_subquery()
         )
-        .distinct()
+
+    seen = select(after(literal("")).label("name")).cte("doctor_names", recursive=True)
+    seen = seen.union_all(select(after(seen.c.name)).where(seen.c.name.is_not(None)))
+    booked = aliased(Appointment)
+    names = db.session.scalars(
+        select(seen.c.name)
+        .where(
+            seen.c.name.is_not(None),
+            exists().where(
+                booked.clinic_id == clinic_id,
+                booked.doctor == seen.c.name,
+                booked.scheduled_for >= start,
+                booked.scheduled_for < end,
+            ),
+        )
         .limit(limit)
     ).all()
     return sorted(names, key=str.casefold)

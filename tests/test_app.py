@@ -93,7 +93,7 @@ def test_pages_link_versioned_static_files_cached_for_a_year(client):
     assert "immutable" not in client.get("/static/css/app.css").headers["Cache-Control"]
 
 
-def test_sqlite_runs_durable_and_checks_foreign_keys(app):
+def test_R6_sqlite_runs_durable_and_checks_foreign_keys(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings")
     with db.engine.connect() as conn:
@@ -103,8 +103,29 @@ def test_sqlite_runs_durable_and_checks_foreign_keys(app):
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
-def test_postgres_connections_are_checked_before_use(app):
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+def test_R6_an_idle_pooled_connection_that_died_is_replaced_not_an_error(app, monkeypatch):
+    """The server ends the pooled connection (as a restart would); the next use still works."""
+    import app as app_module
+
+    with db.engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        if db.engine.dialect.name == "postgresql":
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        else:
+            raw = conn.connection.dbapi_connection
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        other = create_engine(db.engine.url, poolclass=NullPool)  # not from the app's pool
+        with other.connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+        other.dispose()
+    else:
+        raw.close()
+    monkeypatch.setattr(app_module, "PING_AFTER_IDLE_SECONDS", 0.0)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT 2")).scalar() == 2
 
 
 def test_request_body_size_is_limited(client):
