@@ -1,7 +1,8 @@
 """Drive a real browser through the patient's steps and save screenshots (`make screenshots`).
 
 Serves the app on loopback with a scratch SQLite database and the demo clinic, walks
-/c/demo -> Start -> every step -> send, at 360 px and 1280 px wide, and writes PNGs to
+/c/demo -> Start -> every step -> send, at 360 px (text at 100 % and at 200 %, the
+browser's own text size) and 1280 px wide, and writes PNGs to
 docs/screenshots/ (or the folder given as the first argument); `--lang=es` walks it in
 Spanish (pressing the language switch first) into docs/screenshots/es/.
 """
@@ -13,14 +14,14 @@ import os
 import sys
 import tempfile
 import threading
-from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-WIDTHS = {"phone": (360, 800), "desktop": (1280, 900)}
+#: name -> (width, height, text size in px or None): 360 px at 100 % and 200 % text, 1280 px.
+WIDTHS = {"phone": (360, 800, None), "phone-200": (360, 800, 32), "desktop": (1280, 900, None)}
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
@@ -56,6 +57,19 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
+def tap_area(page, key: str) -> None:
+    """A tap on a place of the drawn body map (the first view that shows it)."""
+    page.locator(f'.touch-map [data-area="{key}"]').first.click()
+
+
+def go_on(page, name: str) -> None:
+    """Press a page's button (named exactly; the first of that name) and wait for the page
+    it leads to: the button may first wait for the page's own save, and the next action
+    must not land on the page it leaves."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=name, exact=True).first.click()
+
+
 def walk(page, base: str, shot, language: str = "en") -> None:
     """The patient's way through, with a picture of each main step.
 
@@ -69,77 +83,76 @@ def walk(page, base: str, shot, language: str = "en") -> None:
     if language != "en":
         page.get_by_role("button", name=LANGUAGE_NAMES[language]).click()
     shot("01-start")
-    page.get_by_role("button", name=say("Start")).click()
+    go_on(page, say("Start"))
     shot("02-keep-link")
     page.get_by_role("link", name=say("I saved it. Go on")).click()
 
     page.get_by_label(say("Your name")).fill("Ana Ruiz")
     page.get_by_label(say("Your date of birth")).fill("1975-02-03")
-    page.get_by_label(say("My pain is getting worse")).check()
-    page.get_by_label(say("I am not sleeping well")).check()
     page.get_by_label(say("The main reason for your visit, in your own words")).fill(
         "My lower back and shoulders hurt most days, and I sleep badly.")
+    page.locator("details.more-detail > summary").click()  # "Add more detail"
+    page.get_by_label(say("My pain is getting worse")).check()
+    page.get_by_label(say("I am not sleeping well")).check()
     shot("03-about-the-visit")
-    page.get_by_role("button", name=say("Save and continue")).click()
+    go_on(page, say("Save and continue"))
 
-    page.locator("details.topic summary").first.click()
+    # The first topic stands open; another is a tap away.
     page.locator("details.topic input[type=checkbox]").first.check()
     page.locator("details.topic summary").nth(3).click()
     page.locator("details.topic").nth(3).locator("input[type=checkbox]").first.check()
     shot("04-question-bank")
-    page.get_by_role("button", name=say("Save and continue")).click()
+    go_on(page, say("Save and continue"))
     page.get_by_label(say("Your question")).fill("Could my poor sleep make the pain worse?")
-    page.get_by_role("button", name=say("Add my question")).click()
+    go_on(page, say("Add my question"))
     page.locator("select.rank").first.select_option("1")
     shot("05-my-questions", at="h1")
-    page.get_by_role("button", name=say("Save and continue")).click()
+    go_on(page, say("Save and continue"))
 
     page.get_by_label(say("Depression")).check()
     page.get_by_label(say("I'm not sure")).check()
-    page.get_by_role("button", name=say("Save and continue")).click()
+    shot("06-history")
+    go_on(page, say("Save and continue"))
 
-    page.get_by_role("link", name=say("Add a medicine")).click()
+    # An empty list's page is its add form: the medicine is saved on to the next step.
     page.get_by_label(say("Name of the medicine")).fill("Duloxetine")
     page.get_by_label(say("Dose")).fill("60 mg")
     page.get_by_label(say("How often do you take it?")).select_option("once_day")
-    page.get_by_role("button", name=say("Save"), exact=True).click()
-    shot("06-medicines")
-    page.get_by_role("button", name=say("Save and continue")).click()
+    shot("07-medicines")
+    go_on(page, say("Save and continue"))
 
-    page.get_by_role("link", name=say("Add a treatment")).click()
     page.get_by_label(say("What did you try?")).select_option("physical_therapy")
     page.get_by_label(say("It helped")).check()
-    page.get_by_role("button", name=say("Save"), exact=True).click()
-    page.get_by_role("button", name=say("Save and continue")).click()
+    shot("08-treatments")
+    go_on(page, say("Save and continue"))
 
-    page.get_by_role("link", name=say("Add an entry")).click()
-    page.get_by_label(say("When was this?")).fill(datetime.now().strftime("%Y-%m-%dT%H:%M"))
-    page.locator("#pain-6").check()
-    page.get_by_label(say("Lower back")).check()
-    page.get_by_label(say("Left shoulder")).check()
-    shot("07-log-entry", at="h1")
-    page.get_by_role("button", name=say("Save this entry")).click()
-    page.get_by_role("button", name=say("Save and continue")).click()
+    page.locator("#pain-6").check()  # an empty log's page is the first entry
+    tap_area(page, "lower_back")
+    tap_area(page, "shoulder_left")
+    shot("09-log-entry", at="h1")
+    go_on(page, say("Save this entry"))
+    shot("10-log")
+    go_on(page, say("Save and continue"))
 
-    page.get_by_label(say("Lower back")).check()
+    # The places of the log entry start ticked: untick one that did not hurt all week.
+    tap_area(page, "shoulder_left")
     for name in ("fatigue", "unrefreshed", "cognitive"):
         page.locator(f"#{name}-2").check()
-    for name in ("headaches", "lower_abdomen", "depression"):
-        page.locator(f"#{name}-1").check()
+    page.get_by_label(say("Headaches")).check()
     page.locator("#three_months-0").check()
-    shot("08-body-check")
-    page.get_by_role("button", name=say("Save and continue")).click()
+    shot("11-body-check", at=".body-map")
+    go_on(page, say("Save and continue"))
 
     for radio in page.locator("input[type=radio][value=no]").all():
         radio.check()
     page.locator("#q_bladder-0").check()
-    shot("09-safety-get-help-now", at="#get-help-now")
+    shot("12-safety-get-help-now", at="#get-help-now")
     page.locator("#q_bladder-1").check()
-    page.get_by_role("button", name=say("Save and continue")).click()
+    go_on(page, say("Save and continue"))
 
-    shot("10-review", at="#missing, .lead")
-    page.get_by_role("button", name=say("Send my answers")).click()
-    shot("11-sent")
+    shot("13-review", at="#missing, .lead")
+    go_on(page, say("Send my answers"))
+    shot("14-sent")
 
 
 def main() -> int:
@@ -158,9 +171,12 @@ def main() -> int:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
                     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run"])
-                for label, (width, height) in WIDTHS.items():
+                for label, (width, height, text_px) in WIDTHS.items():
                     context = browser.new_context(viewport={"width": width, "height": height})
                     page = context.new_page()
+                    if text_px:  # the browser's own text size, as a phone's "large text"
+                        context.new_cdp_session(page).send("Page.setFontSizes", {"fontSizes": {
+                            "standard": text_px, "fixed": round(text_px * 0.8)}})
 
                     def shot(name: str, full: bool = False, at: str | None = None,
                              page=page, label=label) -> None:
