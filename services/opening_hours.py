@@ -11,7 +11,7 @@ from datetime import UTC, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from models import WEEKDAYS, Clinic, default_opening_hours
+from models import WEEKDAYS, Clinic, default_opening_hours, utcnow
 
 FALLBACK_ZONE = "America/New_York"
 
@@ -64,7 +64,17 @@ def hours_on(clinic: Clinic, weekday: int) -> Hours | None:
 
 
 def local(clinic: Clinic, moment: datetime) -> datetime:
+    """An aware instant as the clinic's wall clock reads it (still aware)."""
     return moment.astimezone(zone_of(clinic))
+
+
+def clinic_now(clinic: Clinic, now: datetime | None = None) -> datetime:
+    """The clinic's wall-clock time, naive, as appointments and log entries are stored.
+
+    The one place "now" and "today" are taken for a clinic: the server's own clock and
+    date (UTC in production) are hours away from the clinic's in the evening.
+    """
+    return local(clinic, now or utcnow()).replace(tzinfo=None)
 
 
 def today_hours(clinic: Clinic, now: datetime) -> Hours | None:

@@ -9,7 +9,6 @@ of their own across visits.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -18,6 +17,7 @@ from extensions import db
 from models import Appointment, Clinic, OutboxMessage, Packet, PacketLink, utcnow
 from services import outbox
 from services.audit import record
+from services.opening_hours import clinic_now
 from services.tokens import create_invitation, create_mail_link
 
 #: Hours a patient can pick for the daily reminder (clinic time).
@@ -38,12 +38,6 @@ def packet_locale(packet: Packet | None) -> str:
     from services.i18n import packet_language
 
     return packet_language(packet) if packet is not None else "en"
-
-
-def clinic_now(clinic: Clinic, now: datetime | None = None) -> datetime:
-    """The clinic's wall-clock time (naive, as appointments are stored)."""
-    now = now or utcnow()
-    return now.astimezone(ZoneInfo(clinic.timezone)).replace(tzinfo=None)
 
 
 def parse_days(text: str) -> list[int]:

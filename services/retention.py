@@ -20,6 +20,7 @@ from sqlalchemy import delete, exists, func, select, union
 from extensions import db
 from models import Appointment, Clinic, LoginAttempt, Packet, Patient, StaffSession
 from services.audit import record
+from services.opening_hours import clinic_now
 
 
 @dataclass
@@ -96,7 +97,6 @@ def purge_login_records(now: datetime | None = None) -> int:
 
 
 def purge(today: date | None = None) -> list[PurgeResult]:
-    """Purge every clinic; one transaction per clinic."""
-    today = today or date.today()
+    """Purge every clinic, by its own date unless one is given; one transaction per clinic."""
     clinics = db.session.scalars(db.select(Clinic).order_by(Clinic.slug)).all()
-    return [purge_clinic(clinic, today) for clinic in clinics]
+    return [purge_clinic(clinic, today or clinic_now(clinic).date()) for clinic in clinics]

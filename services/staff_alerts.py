@@ -13,7 +13,8 @@ from email_validator import EmailNotValidError, validate_email
 from extensions import db
 from models import Clinic, Packet
 from services import outbox
-from services.reminders import LATE_HOURS, clinic_now
+from services.opening_hours import clinic_now
+from services.reminders import LATE_HOURS
 
 
 def alert_addresses(clinic: Clinic) -> list[str]:

@@ -7,9 +7,16 @@ from datetime import date, datetime, timedelta
 from extensions import db
 from models import Appointment, Clinic, Packet, Patient, StaffUser
 from services.clinics import create_clinic
+from services.opening_hours import clinic_now
 from services.passwords import hash_password
 
 DEFAULT_PASSWORD = "a long enough test password"
+
+
+def clinic_today(clinic: Clinic) -> date:
+    """The clinic's date, which is what its pages mean by today (the machine's is UTC: in
+    the evening a New York clinic's today is the machine's yesterday)."""
+    return clinic_now(clinic).date()
 
 
 def make_clinic(slug: str = "riverside", name: str = "Riverside Clinic", **settings) -> Clinic:
@@ -58,7 +65,7 @@ def make_appointment(clinic: Clinic, days_ahead: int = 7, patient: Patient | Non
     appointment = Appointment(
         patient=patient,
         clinic=clinic,
-        scheduled_for=datetime.combine(date.today() + timedelta(days=days_ahead),
+        scheduled_for=datetime.combine(clinic_today(clinic) + timedelta(days=days_ahead),
                                        datetime.min.time()).replace(hour=10),
         **fields,
     )

@@ -6,14 +6,13 @@ the packet is read-only; the few pages and POSTs that change no answer stay open
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import g, redirect, render_template, request, session, url_for
 from flask_babel import refresh as refresh_locale
 
 from blueprints.patient import bp
 from blueprints.patient.forms import DeleteForm, clean_text
 from services import packets
+from services.opening_hours import local
 from services.patient_session import current_packet
 
 #: Pages a sent packet still shows; every other page goes to the confirmation.
@@ -52,11 +51,7 @@ def clinic_time(moment):
     """A UTC instant in the clinic's wall-clock time, as patients read times."""
     if moment is None:
         return None
-    try:
-        zone = ZoneInfo(g.clinic.timezone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo("America/New_York")
-    return moment.astimezone(zone)
+    return local(g.clinic, moment)
 
 
 def already_sent(words: str | None):

@@ -6,6 +6,7 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -44,6 +45,7 @@ from content.questions import (
     Question,
 )
 from services.i18n import bank_wording
+from services.opening_hours import clinic_now
 
 #: The 19 body areas in groups a person can scan quickly (keys from content.body.AREAS).
 AREA_GROUPS: tuple[tuple[str, object, tuple[str, ...]], ...] = (
@@ -158,10 +160,16 @@ class StepForm(PatientForm):
     seen = HiddenField()
 
 
+def clinic_wall_clock() -> datetime:
+    """Now on the clinic's clock: what "today" and "the future" mean on the patient's pages
+    (the server's own date is UTC, a day ahead of an American evening)."""
+    return clinic_now(g.clinic)
+
+
 def not_future_birth(form, field):
     if field.data is None:
         return
-    if field.data > date.today():
+    if field.data > clinic_wall_clock().date():
         raise ValidationError(_l("Your date of birth can't be in the future."))
     if field.data < date(1900, 1, 1):
         raise ValidationError(_l("Please check the year of your date of birth."))
@@ -209,9 +217,10 @@ class VisitForm(StepForm):
     def validate_visit_date(self, field):
         if field.data is None:
             return
-        if field.data < date.today() - timedelta(days=1):
+        today = clinic_wall_clock().date()
+        if field.data < today:
             raise ValidationError(_l("This date has passed. Please check the date of your visit."))
-        if field.data > date.today() + timedelta(days=730):
+        if field.data > today + timedelta(days=730):
             raise ValidationError(_l("Please check the year of your visit."))
 
 
@@ -439,7 +448,8 @@ def as_form_data(definition, values: dict) -> dict:
 
 
 def not_future_entry(form, field):
-    if field.data is not None and field.data > datetime.now() + timedelta(days=1):
+    # A day's grace: the patient's own clock may be in another time zone than the clinic's.
+    if field.data is not None and field.data > clinic_wall_clock() + timedelta(days=1):
         raise ValidationError(_l("This time is in the future. Please check the date."))
     if field.data is not None and field.data < datetime(2000, 1, 1):
         raise ValidationError(_l("Please check the year."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -31,15 +30,12 @@ from extensions import db
 from models import FLAG_EMERGENCY, FLAG_URGENT, SymptomEntry
 from services import diary, packets, rows, visit_day
 from services.formatting import format_date
+from services.opening_hours import clinic_now
 
 
-def clinic_now() -> datetime:
-    """The clinic's wall-clock time, as the log stores it."""
-    try:
-        zone = ZoneInfo(g.clinic.timezone)
-    except (KeyError, ValueError):
-        zone = ZoneInfo("America/New_York")
-    return datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
+def log_now() -> datetime:
+    """The clinic's wall-clock time to the minute, as the log stores it."""
+    return clinic_now(g.clinic).replace(second=0, microsecond=0)
 
 
 def _entry_form_data(values: dict) -> dict:
@@ -84,7 +80,7 @@ def log():
 
 def _new_entry_form(packet) -> SymptomEntryForm:
     return SymptomEntryForm(formdata=None, data=_entry_form_data(
-        packets.new_entry_defaults(packet, clinic_now())))
+        packets.new_entry_defaults(packet, log_now())))
 
 
 def _new_entry_page(packet, form: SymptomEntryForm, step_form=None, copied: bool = False):
@@ -120,7 +116,7 @@ def add_entry():
         entry = SymptomEntry()
         _fill_entry(entry, form)
         entry.carried = packets.carried_daily(
-            entry, packets.new_entry_defaults(packet, clinic_now())) or None
+            entry, packets.new_entry_defaults(packet, log_now())) or None
         packet.symptom_entries.append(entry)
         packets.commit_step(packet, "log", flags=True)
         flash(_("Your entry was saved."), "success")
@@ -195,7 +191,7 @@ def diary_add():
         return redirect(url_for("patient.add_entry"), 303)
     last = diary.latest(packet.patient_id, 1)
     if request.method == "GET":
-        defaults = {"recorded_at": clinic_now()}
+        defaults = {"recorded_at": log_now()}
         if last:
             defaults.update({n: getattr(last[0], n) for n in packets.CARRIED_OVER})
         form = SymptomEntryForm(formdata=None, data=_entry_form_data(defaults))
@@ -229,7 +225,7 @@ def check():
     """
     packet = g.packet
     content = packets.step_content(packet, "check")
-    from_log = packets.check_areas_from_log(packet, clinic_now())  # [] once saved
+    from_log = packets.check_areas_from_log(packet, log_now())  # [] once saved
     form = BodyCheckForm()
     if form.validate_on_submit():
         saved = BodyCheckForm(formdata=None, data=_check_data(packet))

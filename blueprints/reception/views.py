@@ -37,6 +37,7 @@ from services import invitations, patients, review, safety_calls
 from services import queue as queue_service
 from services.flags import packet_flags
 from services.formatting import format_zoned
+from services.opening_hours import clinic_now
 from services.public_url import public_base
 from services.summary import build_summary, load_packet
 
@@ -59,9 +60,8 @@ def _ip() -> str | None:
 
 
 def _clinic_now() -> datetime:
-    """The clinic's wall-clock time, which is how appointments are stored."""
-    zone = ZoneInfo(current_user.clinic.timezone or current_app.config["TIMEZONE_DEFAULT"])
-    return datetime.now(zone).replace(tzinfo=None)
+    """The staff member's clinic's wall-clock time, which is how appointments are stored."""
+    return clinic_now(current_user.clinic)
 
 
 @bp.app_template_filter("clinic_time")

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from extensions import db
 from models import BodyCheck, Packet, SymptomEntry
-from services import packets, reminders
+from services import opening_hours, packets
 from tests.patient.conftest import post_form
 
 NOW = datetime(2026, 3, 12, 9, 30)  # a Thursday morning, the clinic's wall clock
@@ -65,7 +65,7 @@ CHECK = {"fatigue": "1", "unrefreshed": "1", "cognitive": "1", "three_months": "
 
 
 def now_at(clinic) -> datetime:
-    return reminders.clinic_now(clinic).replace(second=0, microsecond=0)
+    return opening_hours.clinic_now(clinic).replace(second=0, microsecond=0)
 
 
 def test_the_check_page_ticks_the_logged_places_and_says_so(client, clinic, started):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,15 +15,13 @@ from models import FLAG_EMERGENCY, FLAG_NONE, FLAG_TELL_DOCTOR, FLAG_URGENT, utc
 from services import queue as queue_service
 from services.tokens import create_invitation
 from tests.auth.helpers import login
-from tests.factories import make_appointment, make_packet
-
-TODAY = date.today()
+from tests.factories import clinic_today, make_appointment, make_packet
 
 
 def submitted(clinic, name, days, flag=FLAG_NONE, **fields):
     fields.setdefault("status", "submitted")
     fields.setdefault("doctor", "Dr. Shah")
-    visit = TODAY + timedelta(days=days) if days is not None else None
+    visit = clinic_today(clinic) + timedelta(days=days) if days is not None else None
     return make_packet(clinic, patient_name=name, visit_date=visit, flag_level=flag,
                        submitted_at=utcnow(), **fields)
 
@@ -48,8 +46,8 @@ def test_flagged_first_then_by_date_then_undated(logged_in, clinic):
     submitted(clinic, "No Date", None)
     submitted(clinic, "Urgent No Date", None, FLAG_URGENT)
     submitted(clinic, "Past Visit", -1, FLAG_EMERGENCY)
-    make_packet(clinic, patient_name="Still Draft", status="draft", visit_date=TODAY)
-    make_packet(clinic, patient_name="Done Already", status="reviewed", visit_date=TODAY)
+    make_packet(clinic, patient_name="Still Draft", status="draft", visit_date=clinic_today(clinic))
+    make_packet(clinic, patient_name="Done Already", status="reviewed", visit_date=clinic_today(clinic))
     html = logged_in.get("/reception/").get_data(as_text=True)
     assert names(html) == [
         "Emergency Soon", "Emergency Later", "Urgent Later", "Urgent No Date", "Tell Doctor",
@@ -60,8 +58,8 @@ def test_flagged_first_then_by_date_then_undated(logged_in, clinic):
 
 
 def test_tabs_show_reviewed_drafts_and_unopened_invitations(logged_in, clinic):
-    make_packet(clinic, patient_name="Draft Dana", status="draft", visit_date=TODAY)
-    make_packet(clinic, patient_name="Reviewed Rob", status="reviewed", visit_date=TODAY)
+    make_packet(clinic, patient_name="Draft Dana", status="draft", visit_date=clinic_today(clinic))
+    make_packet(clinic, patient_name="Reviewed Rob", status="reviewed", visit_date=clinic_today(clinic))
     fresh = make_appointment(clinic, patient_name="Unopened Una")
     create_invitation(fresh, 30)
     opened = make_appointment(clinic, patient_name="Opened Olly")
@@ -85,7 +83,7 @@ def test_filters(logged_in, clinic):
     assert get("doctor=Dr.+Okafor") == ["Ann Flagged", "Bob Plain"]
     assert get("name=PLAIN") == ["Bob Plain", "Cy Plain"]
     assert get("name=%25") == []  # LIKE wildcards are matched literally
-    d = (TODAY + timedelta(days=2)).isoformat()
+    d = (clinic_today(clinic) + timedelta(days=2)).isoformat()
     assert get(f"date_from={d}") == ["Bob Plain", "Cy Plain"]
     assert get(f"date_to={d}") == ["Ann Flagged"]
 
@@ -134,8 +132,8 @@ def test_the_doctor_list_holds_the_coming_weeks_doctors_of_this_clinic(clinic, o
     make_appointment(clinic, queue_service.DOCTOR_WINDOW_DAYS + 1, doctor="Dr. Far")
     make_appointment(other_clinic, 1, doctor="Dr. Theirs")
     db.session.commit()
-    assert queue_service.doctors(clinic.id, TODAY) == ["Dr. Amy", "dr. Zed"]
-    assert queue_service.doctors(clinic.id, TODAY, limit=1) == ["Dr. Amy"]
+    assert queue_service.doctors(clinic.id, clinic_today(clinic)) == ["Dr. Amy", "dr. Zed"]
+    assert queue_service.doctors(clinic.id, clinic_today(clinic), limit=1) == ["Dr. Amy"]
 
 
 @pytest.mark.parametrize("query", [
@@ -165,7 +163,7 @@ def test_keyset_pages_cover_every_packet_once(app, logged_in, clinic):
     assert sorted(seen) == sorted(f"Patient {i:02d}" for i in range(60))
     assert len(seen) == 60
     expected = [p.patient_name for p in queue_service.packet_page(
-        clinic.id, queue_service.QueueFilters(), TODAY, limit=100).rows]
+        clinic.id, queue_service.QueueFilters(), clinic_today(clinic), limit=100).rows]
     assert seen == expected
 
 
@@ -189,7 +187,8 @@ def test_the_queue_page_runs_a_fixed_number_of_queries(app, logged_in, clinic):
 def test_another_clinics_packets_never_show(logged_in, clinic, other_clinic):
     submitted(clinic, "Mine", 1)
     submitted(other_clinic, "Theirs", 1, FLAG_EMERGENCY)
-    make_packet(other_clinic, patient_name="Their Draft", status="draft", visit_date=TODAY)
+    make_packet(other_clinic, patient_name="Their Draft", status="draft",
+                visit_date=clinic_today(clinic))
     appointment = make_appointment(other_clinic, patient_name="Their Invite")
     create_invitation(appointment, 30)
     db.session.commit()
