@@ -145,12 +145,27 @@ def add_between_visits(packet: Packet, entry: SymptomEntry) -> int:
     The packet's answers stay as sent, but a warning sign in the entry (numbness or
     tingling is urgent) reaches the clinic as it does before sending: the packet's flag
     level is brought up to date and each emergency or urgent sign without an open call
-    gets one (with its staff alert), in this same transaction as the entry.
+    gets one (with its staff alert), in this same transaction as the entry. The visit
+    whose part of the diary holds the entry (the next one, once booked) has its level
+    brought up to date too.
     """
     packet.symptom_entries.append(entry)
     safety_calls.open_calls_for(packet)
+    db.session.flush()
+    holder = holder_of(packet, entry.recorded_at)
+    if holder is not None and holder.id != packet.id:
+        safety_calls.open_calls_for(holder)  # its level: the queue lists it by its signs
     db.session.commit()
     return newest_level([entry])
+
+
+def holder_of(packet: Packet, moment: datetime) -> Packet | None:
+    """The packet of the patient whose part of the diary holds `moment`."""
+    visits = window(packet).visits
+    for visit in visits:
+        if moment < _after(visit.day):
+            return db.session.get(Packet, visit.packet_id)
+    return db.session.get(Packet, visits[-1].packet_id) if visits else None
 
 
 def newest_level(entries: list[SymptomEntry]) -> int:

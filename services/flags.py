@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from content.safety import QUESTION_BY_KEY, QUESTIONS, RETIRED
 from models import FLAG_NONE, FLAG_TELL_DOCTOR, FLAG_URGENT, Packet, SafetyAnswer, SymptomEntry
@@ -102,7 +103,8 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 FLAG_URGENT,
                 "log:numbness",
                 _l("Numbness or tingling logged"),
-                _l("Symptom log: numbness or tingling in %(n)d entries", n=numb),
+                lazy_ngettext("Symptom log: numbness or tingling in %(num)d entry",
+                    "Symptom log: numbness or tingling in %(num)d entries", numb),
             )
         )
     if stiff:
@@ -111,9 +113,10 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 FLAG_TELL_DOCTOR,
                 "log:stiffness",
                 _l("Morning stiffness lasting hours"),
-                _l(
-                    "Symptom log: morning stiffness of 2 hours or more in %(n)d entries",
-                    n=stiff,
+                lazy_ngettext(
+                    "Symptom log: morning stiffness of 2 hours or more in %(num)d entry",
+                    "Symptom log: morning stiffness of 2 hours or more in %(num)d entries",
+                    stiff,
                 ),
             )
         )
@@ -123,7 +126,8 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 FLAG_TELL_DOCTOR,
                 "log:spasms",
                 _l("Muscle spasms logged"),
-                _l("Symptom log: spasms in %(n)d entries", n=spasm),
+                lazy_ngettext("Symptom log: spasms in %(num)d entry", "Symptom log: spasms in %(num)d entries",
+                    spasm),
             )
         )
     if tender:
@@ -132,7 +136,8 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 FLAG_TELL_DOCTOR,
                 "log:tender",
                 _l("Skin tender to light touch"),
-                _l('Symptom log: "sore to a light touch" in %(n)d entries', n=tender),
+                lazy_ngettext('Symptom log: "sore to a light touch" in %(num)d entry',
+                    'Symptom log: "sore to a light touch" in %(num)d entries', tender),
             )
         )
     return flags

@@ -42,7 +42,7 @@ from models import (
 )
 from services import opening_hours
 from services.audit import record
-from services.flags import packet_flags, refresh_flag_level
+from services.flags import log_flags, packet_flags, refresh_flag_level
 
 NOTE_MAX = 2000
 
@@ -94,7 +94,12 @@ def open_calls_for(packet: Packet, now: datetime | None = None) -> list[SafetyCa
     """
     now = now or utcnow()
     flags = packet_flags(packet)
-    refresh_flag_level(packet, flags)
+    # The level the queue sorts on is that of the signs its summary lists: its own, and
+    # those in its part of the diary typed from an earlier visit's link (whose calls
+    # opened on that packet, where they were typed).
+    from services import diary  # which opens calls through this module
+
+    refresh_flag_level(packet, flags + log_flags(diary.entries(packet)))
     signs = [f for f in flags if f.level >= FLAG_URGENT]
     if not signs:
         return []

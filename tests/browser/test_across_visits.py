@@ -193,3 +193,69 @@ def test_reception_matches_a_self_started_packet_side_by_side(page, live_server,
     db.session.expire_all()
     assert db.session.get(Packet, started.id).patient_id != patient.id
     assert console_errors == []
+
+
+def test_a_sign_logged_between_visits_reaches_the_next_visits_queue_page_and_pdf(
+        page, browser, live_server, console_errors):
+    """Weeks after visit 1, the patient logs numbness in the diary from visit 1's link: told
+    to contact the clinic today, a call opens. Visit 2, sent with a clear safety check,
+    still sorts among the urgent, and its page and PDF list the sign."""
+    from services.tokens import create_invitation
+    from tests.patient.test_nothing_lost import pdf_text
+
+    clinic = make_clinic("demo", "Riverside Clinic", require_totp=False, phone="555-0199")
+    make_staff(clinic, "desk@riverside.example")
+    patient, first = visit_one(clinic)
+    link, token = create_invitation(first.appointment, 60)
+    link.packet_id = first.id
+    db.session.commit()
+
+    # Between visits: the diary, from the first visit's link.
+    context, phone = open_link(browser, f"{live_server}/v/{token}")
+    phone.get_by_role("link", name="Keep my diary until the next visit").click()
+    phone.get_by_role("link", name="Add an entry").click()
+    phone.locator("#pain-6").check()
+    numbness = phone.get_by_label("Numbness or tingling")
+    if not numbness.is_visible():
+        phone.locator("details.more-detail summary").first.click()
+    numbness.check()
+    go_on(phone, "Save this entry")
+    expect(phone.get_by_role("heading", name="Contact the clinic today")).to_be_visible()
+    context.close()
+
+    # Visit 2: booked, opened from its own link, sent with no warning signs answered.
+    second_visit = make_appointment(clinic, patient=patient, days_ahead=3,
+                                    doctor="Dr. Priya Shah")
+    _link, token = create_invitation(second_visit, 30)
+    db.session.commit()
+    context, phone = open_link(browser, f"{live_server}/v/{token}")
+    phone.goto(f"{live_server}/p/visit")
+    phone.get_by_label("The main reason for your visit, in your own words").fill(
+        "Follow-up for back pain")
+    go_on(phone, "Save and continue")
+    phone.goto(f"{live_server}/p/safety")
+    for radio in phone.locator("input[type=radio][value=no]").all():
+        radio.check()
+    go_on(phone, "Save and continue")
+    phone.goto(f"{live_server}/p/review")
+    go_on(phone, "Send my answers")
+    expect(phone.get_by_role("heading", name="Thank you. Your answers were sent.")).to_be_visible()
+    context.close()
+    second = db.session.scalar(db.select(Packet).where(Packet.id != first.id,
+                                                       Packet.patient_id == patient.id))
+
+    # Reception: visit 2 among the urgent, the sign and its day on its page and its PDF.
+    log_in(page, live_server, "desk@riverside.example", DEFAULT_PASSWORD)
+    page.goto(f"{live_server}/reception/")
+    row = page.locator(f'tr:has(a[href*="/reception/packets/{second.id}"])')
+    expect(row.locator(".badge-urgent")).to_have_text("Urgent")
+    page.goto(f"{live_server}/reception/packets/{second.id}")
+    flags = page.locator(".flag-box")
+    expect(flags).to_contain_text("Numbness or tingling logged")
+    expect(flags).to_contain_text("numbness or tingling in 1 entry")
+    shoot(page, "across-between-visits-sign")
+    pdf = page.request.get(f"{live_server}/reception/packets/{second.id}/summary.pdf")
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    words = pdf_text(pdf.body())
+    assert "Maria Lopez" in words and "Numbness or tingling logged" in words
+    assert console_errors == []

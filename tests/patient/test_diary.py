@@ -9,7 +9,7 @@ import pytest
 from flask import g
 
 from extensions import db
-from models import Packet, SymptomEntry
+from models import FLAG_URGENT, Packet, SymptomEntry
 from services import diary
 from services.patient_session import log_in
 from services.summary import build_summary
@@ -103,6 +103,9 @@ def test_a_sign_logged_between_visits_is_in_the_next_visits_red_flags(client, tw
                                               "numbness": "y"}).status_code == 303
     db.session.expire_all()
     assert [c.packet_id for c in db.session.scalars(db.select(SafetyCall))] == [first.id]
+    # Both sort among the flagged: the first has the call, the second the sign in its log.
+    assert db.session.get(Packet, first.id).flag_level == FLAG_URGENT
+    assert db.session.get(Packet, second.id).flag_level == FLAG_URGENT
     two = build_summary(db.session.get(Packet, second.id), audience="staff")
     assert [(f.source, f.level_name) for f in two.flags] == [("log:numbness", "urgent")]
     assert two.since is not None and two.flags[0].label in two.since.new_flags
