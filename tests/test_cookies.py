@@ -168,6 +168,8 @@ def test_P6_A10_production_cookies_are_secure_with_the_host_prefix(tmp_path, mon
     monkeypatch.setenv("SECRET_KEY", "p" + "roduction-key-0123456789abcdefghij")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite3'}")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://prep.example")
+    # No mail thread: it would outlive the test, its minute tick logging into a closed stream.
+    monkeypatch.setenv("JOBS_EMBEDDED", "0")
     app = create_app(load_config("production"))
     with app.app_context():
         db.create_all()

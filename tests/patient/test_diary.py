@@ -144,7 +144,13 @@ def test_the_staff_summary_says_the_date_range(client, clinic, two_visits):
 
     span = page.split('class="diary-range">')[1].split("</span>")[0]
     today = format_date(date.today())
-    assert span == f"({today} to {today})"
+    assert span == f"({today})"  # one day, said once
+    second.symptom_entries.append(SymptomEntry(recorded_at=at(FIRST_VISIT + timedelta(days=1)),
+                                               pain=3))
+    db.session.commit()
+    page = client.get(f"/reception/packets/{second.id}").get_data(as_text=True)
+    span = page.split('class="diary-range">')[1].split("</span>")[0]
+    assert span == f"({format_date(FIRST_VISIT + timedelta(days=1))} to {today})"
 
 
 def test_the_log_step_shows_and_edits_the_diary_since_the_last_visit(client, two_visits):
