@@ -161,7 +161,8 @@ class AppointmentForm(StaffForm):
 
     def validate_visit_time(self, field: TimeField) -> None:
         when = self.scheduled_for()
-        if when is not None and when < self._now:
+        # A time on a past day: the date's own message says what is wrong, once.
+        if when is not None and when.date() >= self._today and when < self._now:
             raise ValidationError(_l("That time has already passed today."))
 
     def scheduled_for(self) -> datetime | None:

@@ -94,6 +94,7 @@ def test_bad_appointments_are_field_errors_with_input_kept(logged_in, field, val
     assert db.session.scalar(db.select(db.func.count(Appointment.id))) == 0
     if field != "patient_name":
         assert "Robert Nguyen" in html
+    assert html.count('class="field-error"') == 1  # one mistake, one message
 
 
 def test_a_time_already_gone_on_the_clinics_clock_is_refused(logged_in, clinic):
