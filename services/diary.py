@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from extensions import db
-from models import Appointment, Packet, SymptomEntry
+from models import Appointment, Packet, SafetyCall, SafetyCallEvent, SymptomEntry
 from services import safety_calls
 from services.flags import highest_level, log_flags
+from services.opening_hours import clinic_now
 from services.queue import MAX_ID
 
 
@@ -157,6 +159,23 @@ def add_between_visits(packet: Packet, entry: SymptomEntry) -> int:
         safety_calls.open_calls_for(holder)  # its level: the queue lists it by its signs
     db.session.commit()
     return newest_level([entry])
+
+
+def calls_in(packet: Packet, part: Window) -> list[tuple[SafetyCall, date]]:
+    """Safety calls another of the patient's packets opened while this packet's part of the
+    diary was being logged (a sign typed from the last visit's link), oldest first, each
+    with the day of the visit whose link it came from. A fixed number of queries."""
+    if part.previous is None and part.following is None:
+        return []
+    days = {v.packet_id: v.day for v in part.visits}
+    calls = db.session.scalars(
+        select(SafetyCall).join(Packet, Packet.id == SafetyCall.packet_id)
+        .where(Packet.patient_id == packet.patient_id, SafetyCall.packet_id != packet.id)
+        .options(selectinload(SafetyCall.events).joinedload(SafetyCallEvent.actor))
+        .order_by(SafetyCall.raised_at, SafetyCall.id)
+    ).all()
+    return [(c, days[c.packet_id]) for c in calls
+            if c.packet_id in days and part.holds(clinic_now(packet.clinic, c.raised_at))]
 
 
 def holder_of(packet: Packet, moment: datetime) -> Packet | None:

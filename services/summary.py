@@ -182,6 +182,8 @@ class CallLine:
     due_at: datetime | None
     outcome: str
     events: list[Dated]
+    #: A call opened from the diary on an earlier visit's link: that visit's day.
+    from_visit: Any = None
 
 
 def load_options() -> tuple:
@@ -221,14 +223,15 @@ def _who(user) -> str:
     return (user.name or user.email) if user else ""
 
 
-def _call(call: SafetyCall, local: Callable[[datetime], datetime]) -> CallLine:
+def _call(call: SafetyCall, local: Callable[[datetime], datetime],
+          from_visit=None) -> CallLine:
     from services.safety_calls import OUTCOME_LABELS, flag_label
 
     outcome = lambda key: str(OUTCOME_LABELS.get(key or "", ""))  # noqa: E731
     return CallLine(flag_label(call.flag_key), LEVEL_NAMES.get(call.level, "urgent"),
                     call.is_open, local(call.due_at), outcome(call.outcome),
                     [Dated(local(e.at), _who(e.actor), e.note or "", e.kind, outcome(e.outcome))
-                     for e in call.events])
+                     for e in call.events], from_visit)
 
 
 def _own(q: Question, value: Any) -> Any:
@@ -338,7 +341,12 @@ class Summary(ByKey):
         staff = self.is_staff
         self.notes = [Dated(local(n.created_at), _who(n.author), n.body)
                       for n in packet.notes] if staff else []
-        self.safety_calls = [_call(c, local) for c in packet.safety_calls] if staff else []
+        #: Its own calls, then those a sign in its part of the diary opened on the last
+        #: visit's packet, where it was typed: the doctor sees each sign's call here.
+        self.safety_calls = [
+            *(_call(c, local) for c in packet.safety_calls),
+            *(_call(c, local, day) for c, day in diary.calls_in(packet, part)),
+        ] if staff else []
         self.scores = score_body_check(packet.body_check) if staff else None
         self.score_note = _("Self-report screen for clinician review; not a diagnosis.") \
             if self.scores is not None else ""

@@ -200,6 +200,7 @@ def test_a_sign_logged_between_visits_reaches_the_next_visits_queue_page_and_pdf
     """Weeks after visit 1, the patient logs numbness in the diary from visit 1's link: told
     to contact the clinic today, a call opens. Visit 2, sent with a clear safety check,
     still sorts among the urgent, and its page and PDF list the sign."""
+    from services.formatting import format_date
     from services.tokens import create_invitation
     from tests.patient.test_nothing_lost import pdf_text
 
@@ -253,9 +254,13 @@ def test_a_sign_logged_between_visits_reaches_the_next_visits_queue_page_and_pdf
     flags = page.locator(".flag-box")
     expect(flags).to_contain_text("Numbness or tingling logged")
     expect(flags).to_contain_text("numbness or tingling in 1 entry")
+    expect(flags.locator(".call-list")).to_contain_text(
+        f"from the diary after the visit of {format_date(FIRST_VISIT)}")
+    expect(flags.locator(".call-state")).to_have_text("Open")
     shoot(page, "across-between-visits-sign")
     pdf = page.request.get(f"{live_server}/reception/packets/{second.id}/summary.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     words = pdf_text(pdf.body())
     assert "Maria Lopez" in words and "Numbness or tingling logged" in words
+    assert "from the diary after the visit of" in words
     assert console_errors == []

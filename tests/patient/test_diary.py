@@ -109,6 +109,9 @@ def test_a_sign_logged_between_visits_is_in_the_next_visits_red_flags(client, tw
     two = build_summary(db.session.get(Packet, second.id), audience="staff")
     assert [(f.source, f.level_name) for f in two.flags] == [("log:numbness", "urgent")]
     assert two.since is not None and two.flags[0].label in two.since.new_flags
+    # The call it opened on the first visit's packet is on the second's page too.
+    assert [(c.label, c.is_open, c.from_visit) for c in two.safety_calls] == [
+        (two.safety_calls[0].label, True, FIRST_VISIT)]
     # The first visit's summary covers its own part: entries up to its visit day.
     one = build_summary(db.session.get(Packet, first.id), audience="staff")
     assert one.flags == [] and one.stats.entries == 5
