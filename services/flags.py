@@ -104,7 +104,7 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 "log:numbness",
                 _l("Numbness or tingling logged"),
                 lazy_ngettext("Symptom log: numbness or tingling in %(num)d entry",
-                    "Symptom log: numbness or tingling in %(num)d entries", numb),
+                              "Symptom log: numbness or tingling in %(num)d entries", numb),
             )
         )
     if stiff:
@@ -126,8 +126,8 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 FLAG_TELL_DOCTOR,
                 "log:spasms",
                 _l("Muscle spasms logged"),
-                lazy_ngettext("Symptom log: spasms in %(num)d entry", "Symptom log: spasms in %(num)d entries",
-                    spasm),
+                lazy_ngettext("Symptom log: spasms in %(num)d entry",
+                              "Symptom log: spasms in %(num)d entries", spasm),
             )
         )
     if tender:
@@ -137,7 +137,7 @@ def log_flags(entries: Iterable[SymptomEntry]) -> list[Flag]:
                 "log:tender",
                 _l("Skin tender to light touch"),
                 lazy_ngettext('Symptom log: "sore to a light touch" in %(num)d entry',
-                    'Symptom log: "sore to a light touch" in %(num)d entries', tender),
+                              'Symptom log: "sore to a light touch" in %(num)d entries', tender),
             )
         )
     return flags
