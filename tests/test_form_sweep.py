@@ -468,24 +468,33 @@ PARTS = {"patient": 3, "reception": 2, "admin": 2}
 SWEEPS = [(role, part, PARTS.get(role, 1)) for role in ROLES for part in range(PARTS.get(role, 1))]
 
 
-def sweep(app, role: str, tmp_path, part: int = 0, parts: int = 1) -> dict[tuple, Tally]:
+@contextmanager
+def sweep_app(app, tmp_path):
+    """The app the sweep's requests go to, on the sweep's database (`sweep_database`), with
+    an app context on that database open for building its world; both disposed after.
+
+    The requests go to an app of their own, so each has its own app context (as under a
+    real server): nothing a request leaves on `g` reaches the next one."""
     with sweep_database(app, tmp_path) as url:
         own = url != db.engine.url.render_as_string(hide_password=False)
         builder = make_test_app(url, SECRET_KEY=app.config["SECRET_KEY"]) if own else app
-        # The requests go to an app of their own, so each has its own app context (as under
-        # a real server): nothing a request leaves on `g` reaches the next one.
         served = make_test_app(url, SECRET_KEY=app.config["SECRET_KEY"])
         with builder.app_context():
             if own:
                 db.create_all()
             try:
-                return sweep_in(served, role, part, parts)
+                yield served
             finally:
                 with served.app_context():
                     db.engine.dispose()
                 if own:
                     db.session.remove()
                     db.engine.dispose()
+
+
+def sweep(app, role: str, tmp_path, part: int = 0, parts: int = 1) -> dict[tuple, Tally]:
+    with sweep_app(app, tmp_path) as served:
+        return sweep_in(served, role, part, parts)
 
 
 def sweep_in(served, role: str, part: int = 0, parts: int = 1) -> dict[tuple, Tally]:
@@ -559,31 +568,18 @@ def test_A3_every_post_route_has_a_form_the_sweep_found(app, tmp_path):
     field on any page has a `maxlength`, which cuts a paste without a word (R10): limits
     are the server's, with a message next to the field and the text kept."""
     pages: list = []
-    with sweep_database(app, tmp_path) as url:
-        own = url != db.engine.url.render_as_string(hide_password=False)
-        builder = make_test_app(url, SECRET_KEY=app.config["SECRET_KEY"]) if own else app
-        served = make_test_app(url, SECRET_KEY=app.config["SECRET_KEY"])
-        with builder.app_context():
-            if own:
-                db.create_all()
-            try:
-                world = make_world()
-                adapter = served.url_map.bind("localhost")
-                reached = set()
-                for role in ROLES:
-                    for item in crawl(served, role, world, pages):
-                        try:
-                            endpoint, _args = adapter.match(urlsplit(item.form.action).path,
-                                                            method=item.form.method)
-                        except Exception:  # noqa: BLE001 - a form to nowhere is reported below
-                            endpoint = f"(nothing at {item.form.action})"
-                        reached.add(endpoint)
-            finally:
-                with served.app_context():
-                    db.engine.dispose()
-                if own:
-                    db.session.remove()
-                    db.engine.dispose()
+    with sweep_app(app, tmp_path) as served:
+        world = make_world()
+        adapter = served.url_map.bind("localhost")
+        reached = set()
+        for role in ROLES:
+            for item in crawl(served, role, world, pages):
+                try:
+                    endpoint, _args = adapter.match(urlsplit(item.form.action).path,
+                                                    method=item.form.method)
+                except Exception:  # noqa: BLE001 - a form to nowhere is reported below
+                    endpoint = f"(nothing at {item.form.action})"
+                reached.add(endpoint)
     posts = {rule.endpoint for rule in served.url_map.iter_rules() if "POST" in rule.methods}
     unreached = sorted(posts - reached - set(NO_FORM))
     assert unreached == [], f"no form found for: {unreached}"
