@@ -136,10 +136,11 @@ class AppointmentForm(StaffForm):
     #: Which patient this visit is for: an id from the matches shown, or "new".
     patient_choice = HiddenField()
 
-    def __init__(self, *args, today: date | None = None, now: datetime | None = None, **kw):
+    def __init__(self, *args, now: datetime, **kw):
+        """`now`: the clinic's wall clock (opening_hours.clinic_now), never the server's."""
         super().__init__(*args, **kw)
-        self._today = today or date.today()
-        self._now = now or datetime.now()
+        self._now = now
+        self._today = now.date()
 
     def chosen_patient_id(self) -> int | None:
         """The existing patient reception picked, if it picked one."""

@@ -37,7 +37,7 @@ from services import invitations, patients, review, safety_calls
 from services import queue as queue_service
 from services.flags import packet_flags
 from services.formatting import format_zoned
-from services.opening_hours import clinic_now
+from services.opening_hours import clinic_now, local
 from services.public_url import public_base
 from services.summary import build_summary, load_packet
 
@@ -69,10 +69,9 @@ def clinic_time(value: datetime | None) -> str:
     """A UTC instant in the staff member's clinic's time zone, the zone named, for staff pages."""
     if value is None:
         return ""
-    zone = current_app.config["TIMEZONE_DEFAULT"]
     if current_user and current_user.is_authenticated:
-        zone = current_user.clinic.timezone or zone
-    return format_zoned(value.astimezone(ZoneInfo(zone)))
+        return format_zoned(local(current_user.clinic, value))
+    return format_zoned(value.astimezone(ZoneInfo(current_app.config["TIMEZONE_DEFAULT"])))
 
 
 @bp.app_context_processor
@@ -313,11 +312,11 @@ def _patient_or_404(patient_id: int) -> Patient:
 def new_appointment():
     """Book an appointment for an existing patient (offered first when one matches) or a new one."""
     now = _clinic_now()
-    form = AppointmentForm(today=now.date(), now=now)
+    form = AppointmentForm(now=now)
     chosen = None
     if request.method == "GET" and request.args.get("patient", "").isdigit():
         chosen = _patient_or_404(int(request.args["patient"]))
-        form = AppointmentForm(formdata=None, today=now.date(), now=now, data={
+        form = AppointmentForm(formdata=None, now=now, data={
             "patient_name": chosen.name, "date_of_birth": chosen.date_of_birth,
             "record_number": chosen.record_number, "phone": chosen.phone,
             "email": chosen.email, "patient_choice": str(chosen.id)})
